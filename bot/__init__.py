@@ -1,0 +1,1 @@
+"""Sova runtime: knows no particular plugin."""

@@ -1,0 +1,158 @@
+"""The ``sova`` command: run | demo | chat | nlu | db."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.config import ConfigError, Settings, load_settings
+
+log = logging.getLogger("sova")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return 2
+    try:
+        settings = load_settings(args.config)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    _setup_logging(settings, quiet=args.command in ("chat", "run", "demo", "nlu"))
+    try:
+        return int(args.handler(settings, args) or 0)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sova", description="Sova chat assistant")
+    parser.add_argument("--config", help="config file (default: $SOVA_CONFIG or ./config.toml)")
+    sub = parser.add_subparsers(dest="command")
+
+    for name, help_text in (
+        ("run", "run the assistant (terminal chat until a Telegram token is configured)"),
+        ("demo", "run the embedded demo: SQLite, in-memory bus, local chat"),
+        ("chat", "chat with Sova in this terminal (one message per line when piped)"),
+    ):
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument("--user-id", type=int, default=1, help="your user id in the store")
+        p.add_argument(
+            "--wait",
+            type=float,
+            default=0.0,
+            metavar="SECONDS",
+            help="after the input ends, keep running this long (to see reminders fire)",
+        )
+        p.set_defaults(handler=_cmd_chat)
+
+    p = sub.add_parser("nlu", help="print what the NLU understands, or run intent test files")
+    p.add_argument("text", nargs="?", help="a message to analyse")
+    p.add_argument("--lang", choices=("ru", "en"), help="language (default: detected)")
+    p.add_argument("--now", help="reference time, ISO 8601 (default: now)")
+    p.add_argument("--tz", help="time zone (default: [app] timezone)")
+    p.add_argument("--test", nargs="+", metavar="FILE", help="run intent test YAML files")
+    p.set_defaults(handler=_cmd_nlu)
+
+    p = sub.add_parser("db", help="database schema")
+    p.add_argument("action", choices=("upgrade", "downgrade", "current"))
+    p.add_argument("revision", nargs="?", default=None, help="target (default: head / -1)")
+    p.set_defaults(handler=_cmd_db)
+    return parser
+
+
+def _setup_logging(settings: Settings, *, quiet: bool) -> None:
+    settings.app.data_dir.mkdir(parents=True, exist_ok=True)
+    handlers: list[logging.Handler] = [
+        logging.FileHandler(settings.app.data_dir / "sova.log", encoding="utf-8")
+    ]
+    console = logging.StreamHandler(sys.stderr)
+    # In a chat the terminal belongs to the conversation; details go to the log file.
+    console.setLevel(logging.WARNING if quiet else settings.app.log_level)
+    handlers.append(console)
+    logging.basicConfig(
+        level=settings.app.log_level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        handlers=handlers,
+        force=True,
+    )
+
+
+def _cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.app import Sova
+    from bot.channels.terminal import TerminalChannel
+
+    if settings.telegram.token and args.command == "run":
+        log.warning("a Telegram token is set, but this build has only the terminal channel")
+
+    async def chat() -> None:
+        terminal = TerminalChannel(user_id=args.user_id)
+        async with Sova(settings, [terminal]):
+            await terminal.run()
+            if args.wait > 0:
+                await asyncio.sleep(args.wait)
+
+    asyncio.run(chat())
+    return 0
+
+
+def _cmd_nlu(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.nlu.testing import format_report, run_tests
+
+    from bot.nlu import IntentCatalog, NluEngine, NluOptions, detect_language
+    from bot.plugin_registry import discover_plugin_classes, intent_sources
+
+    classes = discover_plugin_classes(settings.plugins).values()
+    catalog = IntentCatalog.load(intent_sources(classes))
+    options = NluOptions(
+        threshold=settings.nlu.threshold,
+        use_embeddings=settings.nlu.use_embeddings,
+        default_time=settings.nlu.default_time,
+    )
+    engine = NluEngine.build(catalog, options=options, cache_dir=settings.nlu.cache_dir)
+    if args.test:
+        report = run_tests(engine, [Path(f) for f in args.test])
+        print(format_report(report))
+        return 0 if report.failed == 0 else 1
+    if not args.text:
+        print("sova nlu: give a text or --test FILES", file=sys.stderr)
+        return 2
+    tz = ZoneInfo(args.tz or settings.app.timezone)
+    now = datetime.fromisoformat(args.now) if args.now else datetime.now(tz)
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=tz)
+    lang = args.lang or detect_language(args.text, default=settings.app.default_language)
+    result = engine.understand(args.text, lang=lang, now=now, tz=tz)
+    print(json.dumps(result.to_json(), ensure_ascii=False))
+    return 0
+
+
+def _cmd_db(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.storage import Database
+
+    async def run() -> None:
+        db = Database(settings.storage.url)
+        try:
+            if args.action == "upgrade":
+                await db.upgrade(args.revision or "head")
+            elif args.action == "downgrade":
+                await db.downgrade(args.revision or "-1")
+            print(f"{db.url_for_logs}: revision {await db.current_revision() or 'none'}")
+        finally:
+            await db.dispose()
+
+    asyncio.run(run())
+    return 0

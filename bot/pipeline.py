@@ -1,0 +1,374 @@
+"""The path of one inbound message: record → user → (transcribe) → NLU → dialogue → handler.
+
+Each stage is timed (``messages.latency_ms``) and bounded by the stage timeout. Whatever
+happens inside, the message ends with an outcome in the interaction log, the user gets an
+answer in their language, and a ``TurnCompleted`` event tells channels the turn is over.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.config import Settings
+from bot.dialogue import DialogueState
+from bot.dialogue.manager import (
+    Ask,
+    Cancelled,
+    DialogueManager,
+    Dispatch,
+    Fallback,
+    GaveUp,
+    NothingToCancel,
+    Outcome,
+)
+from bot.events import Event, InboundMessage, MessageKind, OutboundReply, TurnCompleted
+from bot.i18n import Translations
+from bot.nlu import NluEngine, NluResult, detect_language
+from bot.plugin_registry import PluginRegistry
+from bot.plugins import Context, Plugin
+from bot.storage import (
+    AuditLog,
+    DialogueStateStore,
+    InteractionLog,
+    UserDirectory,
+    UserRecord,
+)
+
+log = logging.getLogger(__name__)
+
+Send = Callable[[OutboundReply], Awaitable[int]]
+Publish = Callable[[Event], Awaitable[None]]
+# A stage the voice plugin (or others) can put before the NLU: may rewrite the message.
+PreStage = Callable[[InboundMessage], Awaitable[InboundMessage]]
+
+
+class StageTimeout(TimeoutError):
+    def __init__(self, stage: str) -> None:
+        super().__init__(f"stage {stage!r} timed out")
+        self.stage = stage
+
+
+@dataclass(slots=True)
+class StageClock:
+    timeout_s: float
+    latency_ms: dict[str, float] = field(default_factory=dict)
+
+    @asynccontextmanager
+    async def stage(self, name: str) -> AsyncIterator[None]:
+        start = time.perf_counter()
+        try:
+            async with asyncio.timeout(self.timeout_s):
+                yield
+        except TimeoutError as exc:
+            raise StageTimeout(name) from exc
+        finally:
+            elapsed = (time.perf_counter() - start) * 1000
+            self.latency_ms[name] = round(self.latency_ms.get(name, 0.0) + elapsed, 3)
+
+
+@dataclass(slots=True)
+class Turn:
+    """What we learn about one message while it moves through the stages."""
+
+    message: InboundMessage
+    lang: str
+    sent: list[int] = field(default_factory=list)
+    intent: str | None = None
+    plugin: str | None = None
+
+
+class Pipeline:
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        registry: PluginRegistry,
+        engine: NluEngine,
+        dialogue: DialogueManager,
+        interactions: InteractionLog,
+        users: UserDirectory,
+        states: DialogueStateStore,
+        audit: AuditLog,
+        send: Send,
+        publish: Publish,
+        texts: Translations,
+    ) -> None:
+        self.settings = settings
+        self.registry = registry
+        self.engine = engine
+        self.dialogue = dialogue
+        self.interactions = interactions
+        self.users = users
+        self.states = states
+        self.audit = audit
+        self._send = send
+        self._publish = publish
+        self.texts = texts
+        self.pre_stages: list[tuple[str, PreStage]] = []
+
+    # -- entry point (bus handler for "message.in") ----------------------------------------
+    async def handle(self, event: Event) -> None:
+        if not isinstance(event, InboundMessage):
+            return
+        clock = StageClock(self.settings.bus.stage_timeout_s)
+        async with clock.stage("record"):
+            fresh = await self.interactions.record_inbound(event)
+        if not fresh and not await self._is_redelivery(event):
+            log.info("duplicate message %s ignored (chat %s)", event.event_id, event.chat_id)
+            return
+        turn = Turn(event, lang=event.lang or self.settings.app.default_language)
+        outcome, error = "ok", None
+        try:
+            outcome = await self._process(turn, clock)
+        except StageTimeout as exc:
+            log.warning("%s (trace %s, chat %s)", exc, event.trace_id, event.chat_id)
+            outcome, error = "timeout", str(exc)
+            await self._say(turn, "timeout")
+        except Exception as exc:
+            log.exception("message failed (trace %s, chat %s)", event.trace_id, event.chat_id)
+            outcome, error = "error", f"{type(exc).__name__}: {exc}"
+            await self._say(turn, "error")
+        await self.interactions.finish(
+            event.trace_id, outcome=outcome, error=error, latency_ms=clock.latency_ms
+        )
+        await self._publish(
+            TurnCompleted(
+                chat_id=event.chat_id,
+                user_id=event.user_id,
+                lang=turn.lang,
+                trace_id=event.trace_id,
+                outcome=outcome,
+                intent=turn.intent,
+                error=error,
+                replies=len(turn.sent),
+            )
+        )
+
+    async def _is_redelivery(self, event: InboundMessage) -> bool:
+        """Recorded but never finished: the process died mid-turn, so do the turn now.
+        A finished turn, or a different event for the same update, is a true duplicate."""
+        existing = await self.interactions.by_trace(event.trace_id)
+        return (
+            existing is not None
+            and existing.event_id == event.event_id
+            and (existing.finished_at is None)
+        )
+
+    # -- stages -------------------------------------------------------------------------------
+    async def _process(self, turn: Turn, clock: StageClock) -> str:
+        async with clock.stage("user"):
+            user = await self.users.touch(turn.message)
+        for name, pre_stage in self.pre_stages:
+            async with clock.stage(name):
+                turn.message = await pre_stage(turn.message)
+        text = turn.message.text.strip()
+        default = user.lang or self.settings.app.default_language
+        turn.lang = detect_language(text, default=default) if text else default
+        if turn.lang != user.lang:
+            await self.users.set_lang(user.id, turn.lang)
+        textual = (MessageKind.TEXT, MessageKind.COMMAND, MessageKind.CALLBACK)
+        if turn.message.kind not in textual and not text:
+            await self._say(turn, "unsupported")
+            return "rejected"
+        if not text:
+            await self._say(turn, "empty")
+            return "rejected"
+        limit = self.settings.app.max_input_chars
+        if len(text) > limit:
+            await self._say(turn, "too_long", length=len(text), limit=limit)
+            return "rejected"
+        tz = self._timezone(user)
+        now = datetime.now(tz)
+        if text.startswith("/"):
+            async with clock.stage("handler"):
+                return await self._command(turn, user, text, tz, now)
+        state_json = await self.states.load(turn.message.chat_id, turn.message.user_id)
+        state = DialogueState.from_json(state_json)
+        async with clock.stage("nlu"):
+            nlu = await asyncio.to_thread(
+                self.engine.understand,
+                text,
+                lang=turn.lang,
+                now=now,
+                tz=tz,
+                enabled_intents=self.registry.enabled_intents(),
+            )
+        turn.intent = nlu.intent
+        async with clock.stage("dialogue"):
+            decision, state = self.dialogue.decide(state, nlu, text, now=now, tz=tz)
+        async with clock.stage("handler"):
+            outcome, state = await self._act(turn, user, nlu, decision, state, tz, now)
+        await self.interactions.record_understanding(
+            turn.message.trace_id,
+            lang=turn.lang,
+            intent=turn.intent,
+            confidence=nlu.confidence,
+            slots=nlu.to_json()["slots"],
+            plugin=turn.plugin,
+        )
+        await self.states.save(turn.message.chat_id, turn.message.user_id, state.to_json())
+        return outcome
+
+    async def _act(
+        self,
+        turn: Turn,
+        user: UserRecord,
+        nlu: NluResult,
+        decision: Outcome,
+        state: DialogueState,
+        tz: ZoneInfo,
+        now: datetime,
+    ) -> tuple[str, DialogueState]:
+        match decision:
+            case Dispatch():
+                return await self._dispatch(turn, user, nlu, decision, state, tz, now)
+            case Ask(reason=reason):
+                turn.intent = decision.intent
+                await self._ask(turn, decision.prompt, reason)
+                return "ok", state
+            case Cancelled():
+                await self._say(turn, "cancelled")
+                return "ok", state
+            case NothingToCancel():
+                await self._say(turn, "nothing_to_cancel")
+                return "ok", state
+            case GaveUp():
+                await self._say(turn, "gave_up")
+                return "fallback", state
+            case Fallback():
+                await self._fallback(turn, user, nlu, tz, now)
+                return "fallback", state
+        raise AssertionError(f"unhandled dialogue outcome {decision!r}")
+
+    async def _dispatch(
+        self,
+        turn: Turn,
+        user: UserRecord,
+        nlu: NluResult,
+        decision: Dispatch,
+        state: DialogueState,
+        tz: ZoneInfo,
+        now: datetime,
+    ) -> tuple[str, DialogueState]:
+        turn.intent = decision.intent
+        route = self.registry.intent_route(decision.intent)
+        if route is None:
+            await self._say(turn, "plugin_disabled")
+            return "rejected", state
+        turn.plugin = route.plugin.name
+        ctx = self._context(route.plugin, turn, user, tz, now)
+        ctx.intent, ctx.slots, ctx.previous = decision.intent, decision.slots, decision.previous
+        kwargs = _slot_kwargs(route.handler, decision.slots)
+        result = await route.handler(ctx, **kwargs)
+        request = ctx.slot_request
+        ask, state = self.dialogue.after_dispatch(
+            state,
+            decision,
+            result=result,
+            asked_slot=request.slot if request else None,
+            reason=request.reason if request else None,
+            lang=turn.lang,
+            now=now,
+        )
+        if ask is not None:
+            await self._ask(turn, ask.prompt, ask.reason)
+        return "ok", state
+
+    async def _fallback(
+        self, turn: Turn, user: UserRecord, nlu: NluResult, tz: ZoneInfo, now: datetime
+    ) -> None:
+        found = self.registry.fallback()
+        if found is None:
+            await self._say(turn, "fallback")
+            return
+        plugin, handler = found
+        turn.plugin = plugin.name
+        ctx = self._context(plugin, turn, user, tz, now)
+        ctx.alternatives = nlu.alternatives
+        await handler(ctx)
+
+    async def _command(
+        self, turn: Turn, user: UserRecord, text: str, tz: ZoneInfo, now: datetime
+    ) -> str:
+        head, _, args = text[1:].partition(" ")
+        name = head.split("@", 1)[0].lower()
+        turn.intent = f"/{name}"
+        if name == "cancel":
+            state = DialogueState.from_json(
+                await self.states.load(turn.message.chat_id, turn.message.user_id)
+            )
+            await self.states.save(turn.message.chat_id, turn.message.user_id, {})
+            await self._say(turn, "cancelled" if state.form else "nothing_to_cancel")
+            return "ok"
+        route = self.registry.command_route(name)
+        if route is None:
+            await self._say(turn, "unknown_command", command=name)
+            return "rejected"
+        turn.plugin = route.plugin.name
+        if route.admin and not self._is_admin(user):
+            await self.audit.record(user.id, "command.denied", f"/{name}", {"args": args})
+            await self._say(turn, "admin_only", command=name)
+            return "rejected"
+        if route.admin:
+            await self.audit.record(user.id, "command", f"/{name}", {"args": args})
+        await route.handler(self._context(route.plugin, turn, user, tz, now), args.strip())
+        return "ok"
+
+    # -- helpers ----------------------------------------------------------------------------
+    def _context(
+        self, plugin: Plugin, turn: Turn, user: UserRecord, tz: ZoneInfo, now: datetime
+    ) -> Context:
+        ctx = Context(
+            plugin=plugin, message=turn.message, user=user, lang=turn.lang, tz=tz, now=now
+        )
+        ctx.sent = turn.sent  # share the list, so the turn counts the plugin's replies
+        return ctx
+
+    def _timezone(self, user: UserRecord) -> ZoneInfo:
+        try:
+            return ZoneInfo(user.timezone or self.settings.app.timezone)
+        except (KeyError, ValueError):
+            return ZoneInfo(self.settings.app.timezone)
+
+    def _is_admin(self, user: UserRecord) -> bool:
+        return user.role == "admin" or user.id in self.settings.app.admins
+
+    async def _ask(self, turn: Turn, prompt: str, reason: str | None) -> None:
+        if reason == "not_understood":
+            reason = self.texts.t("not_understood", turn.lang)
+        await self._reply(turn, f"{reason} {prompt}" if reason else prompt)
+
+    async def _say(self, turn: Turn, key: str, **values: Any) -> None:
+        await self._reply(turn, self.texts.t(key, turn.lang, **values))
+
+    async def _reply(self, turn: Turn, text: str) -> None:
+        reply = OutboundReply(
+            chat_id=turn.message.chat_id,
+            user_id=turn.message.user_id,
+            lang=turn.lang,
+            trace_id=turn.message.trace_id,
+            channel=turn.message.channel,
+            text=text,
+        )
+        turn.sent.append(await self._send(reply))
+
+
+def _slot_kwargs(handler: Callable[..., Any], slots: dict[str, Any]) -> dict[str, Any]:
+    """Slot values for the handler's keyword parameters; None for slots not given."""
+    params = list(inspect.signature(handler).parameters.values())[1:]  # skip ctx
+    kwargs: dict[str, Any] = {}
+    for param in params:
+        if param.kind in (param.VAR_KEYWORD, param.VAR_POSITIONAL):
+            continue
+        slot = slots.get(param.name)
+        kwargs[param.name] = slot.value if slot is not None else None
+    return kwargs

@@ -1,0 +1,272 @@
+"""Plugin SDK: the ``Plugin`` base class, handler decorators and the ``Context`` handlers get.
+
+A plugin is a package with a ``Plugin`` subclass, ``intents/<lang>.yaml`` (examples and slots)
+and ``locales/<lang>.yaml`` (texts). Handlers are marked with decorators; the runtime finds
+them (``bot.plugin_registry``) and calls them, so a plugin never touches ``bot/``::
+
+    class Reminders(Plugin):
+        name = "reminders"
+
+        @intent("set_reminder", required=("when", "what"))
+        async def set_reminder(self, ctx: Context, when: datetime, what: str) -> None:
+            await ctx.reply(ctx.t("reminder_set", when=when, what=what))
+"""
+
+from __future__ import annotations
+
+import inspect
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+from pathlib import Path
+from typing import Any, ClassVar, Protocol, TypeVar
+from zoneinfo import ZoneInfo
+
+from bot.scheduler import Scheduler
+from pydantic import BaseModel, ConfigDict
+
+from bot.bus import Bus
+from bot.events import Button, Event, InboundMessage, OutboundReply
+from bot.i18n import Translations
+from bot.nlu import SlotValue
+from bot.storage import Database, UserRecord
+
+F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
+
+_MARK = "__sova_handler__"
+
+
+@dataclass(frozen=True, slots=True)
+class IntentMark:
+    name: str
+    required: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CommandMark:
+    name: str
+    admin: bool
+
+
+@dataclass(frozen=True, slots=True)
+class JobMark:
+    name: str
+    cron: str | None
+    interval_s: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class EventMark:
+    event_type: type[Event]
+
+
+@dataclass(frozen=True, slots=True)
+class FallbackMark:
+    pass
+
+
+HandlerMark = IntentMark | CommandMark | JobMark | EventMark | FallbackMark
+
+
+def _mark(mark: HandlerMark) -> Callable[[F], F]:
+    def decorate(func: F) -> F:
+        if not inspect.iscoroutinefunction(func):
+            raise TypeError(f"{func.__qualname__}: Sova handlers must be `async def`")
+        marks: list[HandlerMark] = getattr(func, _MARK, [])
+        setattr(func, _MARK, [*marks, mark])
+        return func
+
+    return decorate
+
+
+def intent(name: str, *, required: Sequence[str] = ()) -> Callable[[F], F]:
+    """Handle an NLU intent. ``required`` slots are asked for (dialogue form) when missing;
+    slot values arrive as keyword arguments named like the slots (``None`` when absent)."""
+    return _mark(IntentMark(name, tuple(required)))
+
+
+def command(name: str, *, admin: bool = False) -> Callable[[F], F]:
+    """Handle ``/name args``; the handler gets ``(ctx, args: str)``. The docstring is the help
+    text (a locale key ``command.<name>`` overrides it per language)."""
+    return _mark(CommandMark(name.lstrip("/"), admin))
+
+
+def job(
+    name: str, *, cron: str | None = None, interval_s: float | None = None
+) -> Callable[[F], F]:
+    """A scheduled job ``<plugin>.<name>``. With ``cron``/``interval_s`` it recurs; without, it is
+    run by ``ctx.scheduler.add_at(when, "<plugin>.<name>", **kwargs)``. Gets ``**kwargs``."""
+    if cron is not None and interval_s is not None:
+        raise ValueError("give cron or interval_s, not both")
+    return _mark(JobMark(name, cron, interval_s))
+
+
+def on(event_type: type[Event]) -> Callable[[F], F]:
+    """Subscribe to a bus event type; the handler gets the event."""
+    return _mark(EventMark(event_type))
+
+
+def fallback() -> Callable[[F], F]:
+    """Handle messages the NLU could not place; ``ctx.alternatives`` holds close intents."""
+    return _mark(FallbackMark())
+
+
+def handler_marks(func: object) -> list[HandlerMark]:
+    marks: list[HandlerMark] = getattr(func, _MARK, [])
+    return marks
+
+
+class NoConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PluginRuntime(Protocol):
+    """What the runtime lends every plugin (implemented by ``bot.app``)."""
+
+    @property
+    def db(self) -> Database: ...
+
+    @property
+    def scheduler(self) -> Scheduler: ...
+
+    @property
+    def bus(self) -> Bus: ...
+
+    @property
+    def default_timezone(self) -> ZoneInfo: ...
+
+    async def send(self, reply: OutboundReply) -> int:
+        """Record a reply (delivery status pending) and hand it to its channel."""
+        ...
+
+    def manifests(self) -> list[Manifest]: ...
+
+
+class Plugin:
+    """Base class of every plugin. Subclasses set ``name`` and mark handlers with decorators."""
+
+    name: ClassVar[str]
+    config_model: ClassVar[type[BaseModel]] = NoConfig
+    depends_on: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, runtime: PluginRuntime, config: BaseModel) -> None:
+        self.runtime = runtime
+        self.config = config
+
+    async def setup(self) -> None:
+        """Called once after every plugin is constructed and storage is ready."""
+
+    async def started(self) -> None:
+        """Called once the bus, scheduler and channels run (e.g. to reconcile jobs)."""
+
+    async def teardown(self) -> None:
+        """Called on shutdown, after the bus has drained."""
+
+    @classmethod
+    def folder(cls) -> Path:
+        return Path(inspect.getfile(sys.modules[cls.__module__])).parent
+
+    @cached_property
+    def texts(self) -> Translations:
+        return Translations.load(self.folder() / "locales")
+
+    def t(self, key: str, lang: str, **values: Any) -> str:
+        return self.texts.t(key, lang, **values)
+
+
+@dataclass(frozen=True, slots=True)
+class CommandInfo:
+    name: str
+    help: dict[str, str]
+    admin: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    """What a plugin offers, for help texts and admin listings."""
+
+    name: str
+    title: dict[str, str]
+    description: dict[str, str]
+    examples: dict[str, tuple[str, ...]]
+    intents: tuple[str, ...]
+    commands: tuple[CommandInfo, ...]
+    enabled: bool
+    # intent -> lang -> what it does, in words ("set a reminder"), from locale keys intent.<name>
+    intent_titles: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class SlotRequest:
+    """A handler asked the dialogue to (re-)ask for one slot, with an optional reason."""
+
+    slot: str
+    reason: str | None
+
+
+@dataclass(slots=True)
+class Context:
+    """Everything a handler needs about the current message, and ways to answer it."""
+
+    plugin: Plugin
+    message: InboundMessage
+    user: UserRecord
+    lang: str
+    tz: ZoneInfo
+    now: datetime
+    intent: str | None = None
+    slots: dict[str, SlotValue] = field(default_factory=dict)
+    alternatives: tuple[tuple[str, float], ...] = ()
+    previous: Any = None  # what the same intent returned last time, when this turn corrects it
+    slot_request: SlotRequest | None = None
+    sent: list[int] = field(default_factory=list)
+
+    @property
+    def chat_id(self) -> int:
+        return self.message.chat_id
+
+    @property
+    def user_id(self) -> int:
+        return self.message.user_id
+
+    @property
+    def db(self) -> Database:
+        return self.plugin.runtime.db
+
+    @property
+    def scheduler(self) -> Scheduler:
+        return self.plugin.runtime.scheduler
+
+    def t(self, key: str, **values: Any) -> str:
+        return self.plugin.t(key, self.lang, **values)
+
+    async def reply(
+        self,
+        text: str = "",
+        *,
+        buttons: Sequence[Sequence[Button]] = (),
+        kind: str = "text",
+        file_path: str | None = None,
+    ) -> int:
+        """Answer in this chat; returns the reply's id in the store."""
+        reply = OutboundReply(
+            chat_id=self.message.chat_id,
+            user_id=self.message.user_id,
+            lang=self.lang,
+            trace_id=self.message.trace_id,
+            channel=self.message.channel,
+            text=text,
+            buttons=tuple(tuple(row) for row in buttons),
+            kind=kind,
+            file_path=file_path,
+        )
+        reply_id = await self.plugin.runtime.send(reply)
+        self.sent.append(reply_id)
+        return reply_id
+
+    def ask(self, slot: str, reason: str | None = None) -> None:
+        """Ask the user for ``slot`` again (e.g. a time in the past); ``reason`` is said first.
+        The dialogue keeps the other slots and resumes this intent with the answer."""
+        self.slot_request = SlotRequest(slot, reason)

@@ -1,0 +1,1 @@
+"""Model registry and inference (speech, embeddings, ...): grows with the voice issue."""
