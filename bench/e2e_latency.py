@@ -27,8 +27,8 @@ from sqlalchemy import select
 
 from bot.app import Sova
 from bot.bus import MemoryBus
-from bot.events import Event, InboundMessage, OutboundReply, TurnCompleted
 from bot.config import Settings, load_settings
+from bot.events import Event, InboundMessage, OutboundReply, TurnCompleted
 from bot.storage import MessageRow
 
 REPO = Path(__file__).resolve().parents[1]

@@ -144,6 +144,16 @@ class Sova:
         for plugin in registry.plugins.values():
             await plugin.setup()
         self._wire_bus(registry)
+        started_at = utcnow()
+        await self._bus.start()
+        for channel in self.channels.values():
+            await channel.start(self)
+        self._started = True
+        # Before anything new is said: replies recorded by an earlier run but never delivered,
+        # then messages that run recorded but never finished.
+        resent = await self.delivery.resend_undelivered(recorded_before=started_at)
+        replayed = await self._replay_unfinished()
+        # Jobs last: ones that came due while Sova was down fire now, into a running bus.
         for route in registry.jobs:
             self._scheduler.register(route.name, route.handler)
         await self._scheduler.start()
@@ -152,14 +162,8 @@ class Sova:
                 await self._scheduler.add_cron(
                     route.name, job_id=route.name, cron=route.cron, interval_s=route.interval_s
                 )
-        await self._bus.start()
-        for channel in self.channels.values():
-            await channel.start(self)
-        self._started = True
         for plugin in registry.plugins.values():
             await plugin.started()
-        resent = await self.delivery.resend_undelivered()
-        replayed = await self._replay_unfinished()
         log.info(
             "Sova started: %d plugins, storage %s, %d replies resent, %d messages replayed",
             len(registry.plugins), self._db.url_for_logs, resent, replayed,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from datetime import datetime
 
 from bot.channels import Channel
 from bot.events import Event, OutboundReply
@@ -41,11 +42,12 @@ class ReplyDelivery:
         if event.reply_id is not None:
             await self.replies.mark_sent(event.reply_id, external_id)
 
-    async def resend_undelivered(self, limit: int = 1000) -> int:
-        """Deliver replies that were recorded but never delivered, oldest first."""
+    async def resend_undelivered(self, *, recorded_before: datetime, limit: int = 1000) -> int:
+        """Deliver replies recorded before ``recorded_before`` (by an earlier run) but never
+        delivered, oldest first. Newer pending replies are this run's, already on the bus."""
         count = 0
         for record in await self.replies.undelivered(limit=limit):
-            if record.channel not in self.channels:
+            if record.channel not in self.channels or record.created_at >= recorded_before:
                 continue
             try:
                 await self.handle(to_reply(record))

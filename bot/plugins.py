@@ -72,7 +72,8 @@ HandlerMark = IntentMark | CommandMark | JobMark | EventMark | FallbackMark
 
 def _mark(mark: HandlerMark) -> Callable[[F], F]:
     def decorate(func: F) -> F:
-        if not inspect.iscoroutinefunction(func):
+        is_async = inspect.iscoroutinefunction(func)  # a plain bool: keep F's type unnarrowed
+        if not is_async:
             raise TypeError(f"{func.__qualname__}: Sova handlers must be `async def`")
         marks: list[HandlerMark] = getattr(func, _MARK, [])
         setattr(func, _MARK, [*marks, mark])

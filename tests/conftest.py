@@ -132,3 +132,9 @@ async def database(database_url: str) -> AsyncIterator[Database]:
         yield db
     finally:
         await db.dispose()
+
+
+@pytest.fixture(scope="session")
+def nlu_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One NLU model cache for the whole run: the first build trains, later ones load it."""
+    return tmp_path_factory.mktemp("nlu-cache")

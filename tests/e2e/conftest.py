@@ -8,12 +8,6 @@ from bot.config import Settings
 from tests.e2e.harness import make_settings
 
 
-@pytest.fixture(scope="session")
-def nlu_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One trained NLU for the whole run: the first app start trains, later ones load it."""
-    return tmp_path_factory.mktemp("nlu-cache")
-
-
 @pytest.fixture
 def settings(tmp_path: Path, nlu_cache: Path) -> Settings:
     return make_settings(

@@ -49,10 +49,11 @@ class Chat:
         await self.terminal.say(text)
         return self.output.getvalue()[before:]
 
-    async def wait_for(self, needle: str, timeout: float = 10.0) -> str:
+    async def wait_for(self, needle: str, within: float = 10.0) -> str:
         """Wait until ``needle`` is printed (e.g. a reminder firing); return the whole output."""
-        async with asyncio.timeout(timeout):
-            while needle not in self.output.getvalue():
+        async with asyncio.timeout(within):
+            # The output is a plain StringIO with nothing to await on; poll it briefly.
+            while needle not in self.output.getvalue():  # noqa: ASYNC110
                 await asyncio.sleep(0.05)
         return self.output.getvalue()
 

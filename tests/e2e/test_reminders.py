@@ -22,7 +22,7 @@ async def test_russian_reminder_is_confirmed_in_russian_and_fires(settings: Sett
     async with running_sova(settings) as chat:
         answer = await chat.say("напомни мне через 3 секунды позвонить маме")
         assert "Хорошо, напомню" in answer and "позвонить маме" in answer
-        out = await chat.wait_for("⏰ Напоминание: позвонить маме", timeout=10)
+        out = await chat.wait_for("⏰ Напоминание: позвонить маме", within=10)
         assert out.count("⏰ Напоминание: позвонить маме") == 1
         [reminder] = await _rows(chat, ReminderRow)
         assert reminder.status == "fired" and reminder.lang == "ru"
@@ -52,7 +52,7 @@ async def test_reminder_survives_a_restart(settings: Settings) -> None:
     # Sova is down while the reminder comes due...
     await asyncio.sleep(4.5)
     async with running_sova(settings) as chat:
-        out = await chat.wait_for("⏰ Reminder: water the plants", timeout=15)
+        out = await chat.wait_for("⏰ Reminder: water the plants", within=15)
         assert out.count("water the plants") == 1
         [reminder] = await _rows(chat, ReminderRow)
         assert reminder.status == "fired"
@@ -65,7 +65,7 @@ async def test_reminder_set_before_restart_fires_after_it(settings: Settings) ->
     async with running_sova(settings) as chat:
         await chat.say("напомни через 5 секунд проверить духовку")
     async with running_sova(settings) as chat:
-        await chat.wait_for("⏰ Напоминание: проверить духовку", timeout=15)
+        await chat.wait_for("⏰ Напоминание: проверить духовку", within=15)
 
 
 async def test_timer_in_both_languages(settings: Settings) -> None:
