@@ -33,18 +33,32 @@ from bot.storage import MessageRow
 
 REPO = Path(__file__).resolve().parents[1]
 
-MESSAGES = (
-    "hello",
-    "привет",
+# Templates filled with varied words and numbers, so no two messages are the same text
+# (the NLU must do its full work each time, as with real users).
+TEMPLATES = (
+    "hello {name}",
+    "привет, {name_ru}",
     "what can you do",
     "что ты умеешь",
-    "remind me in 10 minutes to stretch",
-    "напомни мне через 2 часа позвонить маме",
+    "remind me in {n} minutes to {task}",
+    "напомни мне через {n} часа {task_ru}",
     "what are my reminders",
     "какие у меня напоминания",
-    "thanks",
-    "какая погода на марсе",
+    "thanks a lot {name}",
+    "какая погода на {planet}",
 )
+NAMES = ("ann", "bob", "carol", "dave", "eve")
+NAMES_RU = ("аня", "боря", "вера", "гоша", "даша")
+TASKS = ("stretch", "call mom", "check the oven", "water the plants", "send the report")
+TASKS_RU = ("позвонить маме", "полить цветы", "выпить воды", "проверить почту", "купить хлеб")
+PLANETS = ("марсе", "венере", "луне", "юпитере")
+
+
+def message_text(i: int) -> str:
+    return TEMPLATES[i % len(TEMPLATES)].format(
+        name=NAMES[i % 5], name_ru=NAMES_RU[i % 5], n=2 + i % 50,
+        task=TASKS[i % 5], task_ru=TASKS_RU[i % 5], planet=PLANETS[i % 4],
+    )  # fmt: skip
 
 
 def bench_settings(data_dir: Path, nlu_cache: Path) -> Settings:
@@ -93,7 +107,7 @@ async def run_sova(messages: int, chats: int, nlu_cache: Path) -> dict[str, obje
 
             async def user(chat_id: int) -> None:
                 for i in range(per_chat):
-                    text = MESSAGES[(chat_id + i) % len(MESSAGES)]
+                    text = message_text(chat_id * 7919 + i)
                     message = InboundMessage(
                         chat_id=chat_id, user_id=chat_id, channel="bench", text=text
                     )

@@ -63,9 +63,7 @@ def slot_counts(gold: Sequence[str], predicted: Sequence[str]) -> tuple[int, int
     return len(gold_chunks & predicted_chunks), len(predicted_chunks), len(gold_chunks)
 
 
-def evaluate(
-    classifier: IntentClassifier, tagger: SlotTagger, split: Split
-) -> dict[str, Any]:
+def evaluate(classifier: IntentClassifier, tagger: SlotTagger, split: Split) -> dict[str, Any]:
     correct_intents = correct_sentences = 0
     correct_chunks = predicted_chunks = gold_chunks = 0
     latencies: list[float] = []
@@ -127,10 +125,12 @@ def low_resource(
     without: list[float] = []
     for seed in LOW_RESOURCE_SEEDS:
         rng = np.random.default_rng(seed)
-        chosen = np.concatenate([
-            rng.choice(np.flatnonzero(labels == name), LOW_RESOURCE_PER_INTENT, replace=False)
-            for name in sorted(set(train.labels))
-        ])
+        chosen = np.concatenate(
+            [
+                rng.choice(np.flatnonzero(labels == name), LOW_RESOURCE_PER_INTENT, replace=False)
+                for name in sorted(set(train.labels))
+            ]
+        )
         texts = [train.texts[i] for i in chosen]
         subset_labels = [train.labels[i] for i in chosen]
         for target, model_embedder in ((with_embeddings, embedder), (without, None)):
@@ -149,8 +149,8 @@ def low_resource(
 
 
 def print_table(report: dict[str, Any]) -> None:
-    columns = (("intent acc", 12), ("slot F1", 10), ("sentence", 10), ("p50 ms", 9))
-    columns += (("p99 ms", 9), ("ECE", 8), ("baseline", 10))
+    columns: list[tuple[str, int]] = [("intent acc", 12), ("slot F1", 10), ("sentence", 10)]
+    columns += [("p50 ms", 9), ("p99 ms", 9), ("ECE", 8), ("baseline", 10)]
     print(f"{'split':<8}" + "".join(f"{title:>{width}}" for title, width in columns))
     for name in ("valid", "test"):
         if name not in report:

@@ -9,8 +9,9 @@ Threads and the event loop (checked against APScheduler 3.11's source):
   worker threads. That is safe with ``AsyncIOScheduler``: every store access holds the
   scheduler's ``_jobstores_lock`` (a threading RLock), and the wake-up after an add is
   posted to the loop with ``call_soon_threadsafe``.
-- The due-job pass itself (``_process_jobs``: select due jobs, update or delete them) still
-  runs on the event loop, once per wake-up; that is APScheduler's design.
+- The due-job pass itself (``_process_jobs``: select due jobs, update or delete them) runs
+  in a worker thread too (``_SturdyAsyncIOScheduler.wakeup``), never on the loop: see there
+  why blocking the loop on the store can deadlock with the app's own SQLite sessions.
 - Job functions run as tasks on the loop the scheduler was started on.
 
 Delivery is at least once: if the store fails after a job was started but before it was
@@ -36,6 +37,7 @@ from apscheduler.jobstores.base import BaseJobStore, ConflictingIdError, JobLook
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.schedulers.base import STATE_STOPPED
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
@@ -328,12 +330,43 @@ def _describe(job: Any) -> ScheduledJob:
 
 # APScheduler ships no type information, hence the ignores on subclassing it.
 class _SturdyAsyncIOScheduler(AsyncIOScheduler):  # type: ignore[misc]
-    """An AsyncIOScheduler that survives a failing due-job pass.
+    """An AsyncIOScheduler whose due-job pass runs off the event loop and survives failures.
 
-    APScheduler retries only when *reading* due jobs fails; if updating or removing a job
-    raises (the database went away mid-pass), the exception escapes the loop callback and no
-    timer is set again, so the scheduler would sleep until the next ``add``.
+    - Off the loop: the pass reads and writes the job store synchronously. On SQLite that
+      store shares the file with the app's async sessions; if the loop itself waited for the
+      file's write lock, the async transaction holding that lock could never reach its
+      commit (it needs the loop) and both would stall until "database is locked". In a
+      worker thread the pass simply waits for the commit.
+    - Survives failures: APScheduler retries only when *reading* due jobs fails; if updating
+      or removing a job raises (the database went away mid-pass), no timer would be set
+      again and the scheduler would sleep until the next ``add``.
     """
+
+    _pass_running = False
+    _pass_again = False
+
+    def wakeup(self) -> None:
+        # Called from the loop (timer), from worker threads (after an add) and by start().
+        self._eventloop.call_soon_threadsafe(self._wakeup_on_loop)
+
+    def _wakeup_on_loop(self) -> None:
+        self._stop_timer()
+        if self.state == STATE_STOPPED:
+            return
+        if self._pass_running:
+            self._pass_again = True  # something changed during the pass: look again after it
+            return
+        self._pass_running = True
+        future = self._eventloop.run_in_executor(None, self._process_jobs)
+        future.add_done_callback(self._pass_done)
+
+    def _pass_done(self, future: asyncio.Future[float | None]) -> None:
+        self._pass_running = False
+        wait_seconds = future.result()
+        if self._pass_again:
+            self._pass_again, wait_seconds = False, 0
+        if self.state != STATE_STOPPED:
+            self._start_timer(wait_seconds)
 
     def _process_jobs(self) -> float | None:
         try:
@@ -349,7 +382,7 @@ class _LoopExecutor(BaseExecutor):  # type: ignore[misc]
 
     Replaces APScheduler's ``AsyncIOExecutor``, whose shutdown cancels running jobs and
     cannot wait; this one also tags each task with its job id for the trampoline.
-    Called from ``_process_jobs``, which AsyncIOScheduler always runs on the loop.
+    Submitted from the due-job pass (a worker thread); tasks are created on the loop.
     """
 
     def __init__(
@@ -365,6 +398,10 @@ class _LoopExecutor(BaseExecutor):  # type: ignore[misc]
         # APScheduler pickles the grace time into each job when it is added; the setting in
         # force now should decide whether a job missed during downtime still runs.
         job.misfire_grace_time = self._misfire_grace_s
+        # Called in the due-job pass, which runs in a worker thread: hand over to the loop.
+        self._loop.call_soon_threadsafe(self._spawn, job, run_times)
+
+    def _spawn(self, job: Any, run_times: list[datetime]) -> None:
         context = contextvars.copy_context()
         context.run(_current_run.set, _JobRun(self._owner, job.id))
         # run_coroutine_job applies the misfire grace time and reports APScheduler events.

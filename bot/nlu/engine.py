@@ -6,7 +6,7 @@ import logging
 import time as clock
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -20,6 +20,7 @@ from bot.nlu.extractors import ParseContext, clean_text, find_slot_value, parse_
 from bot.nlu.options import NluOptions
 from bot.nlu.result import NluResult, SlotValue
 from bot.nlu.slot_filling import SlotFiller
+from bot.nlu.spec import SlotSpec, SlotType
 from bot.nlu.tagger import SlotTagger
 from bot.nlu.templates import TemplateMatcher
 from bot.nlu.text import detect_language
@@ -82,7 +83,18 @@ class NluEngine:
             if models.classifier is not None:
                 models.classifier.embedder = embedder
             models.tagger.attach(embedder)
-        return cls(catalog, options, models, cache_key=key, from_cache=from_cache)
+        engine = cls(catalog, options, models, cache_key=key, from_cache=from_cache)
+        engine._warm_up()
+        return engine
+
+    def _warm_up(self) -> None:
+        """Load what the first utterance would otherwise wait for (the USE weights, ~1 s;
+        dateparser's language data), so the first user is not the slow one."""
+        for lang in self.options.languages:
+            context = ParseContext(lang, datetime.now(UTC), ZoneInfo("UTC"))
+            parse_slot_value(SlotSpec("warm_up", SlotType.DATETIME), "12:00", context)
+        if self.options.use_embeddings and self.models.classifier is not None:
+            self.models.classifier.predict_proba(["warm up"])
 
     def understand(
         self,

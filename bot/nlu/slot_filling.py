@@ -36,20 +36,25 @@ class SlotFiller:
                 span = (tokens[chunk.first].start, tokens[chunk.stop - 1].end)
                 spans.setdefault(chunk.label, []).append(span)
         slots: dict[str, SlotValue] = {}
+        searched: list[SlotValue] = []  # values found by search rather than at a tagged span
         for slot, found_spans in spans.items():
-            value = self._from_tagged(self.catalog.slot(intent, slot), text, found_spans, context)
-            if value is not None:
-                slots[slot] = value
+            spec = self.catalog.slot(intent, slot)
+            tagged = self._from_tagged(spec, text, found_spans, context)
+            if tagged is None and spec.type in _SEARCHABLE:  # the span was off (cut short?)
+                tagged = self._search(spec, text, context)
+                if tagged is not None:
+                    searched.append(tagged)
+            if tagged is not None:
+                slots[slot] = tagged
         for slot in wanted:
             spec = self.catalog.slot(intent, slot)
             if slot not in slots and spec.type in _SEARCHABLE:
-                found = find_slot_value(spec, text, context)
+                found = self._search(spec, text, context)
                 if found is not None:
-                    slots[slot] = SlotValue(
-                        text[found.start : found.end], found.value, found.start, found.end
-                    )
-        plugin = self.catalog.intents[intent].plugin
-        return _trim_text_slots(text, slots, self.catalog.plugin_slots(plugin))
+                    slots[slot] = found
+                    searched.append(found)
+        plugin = self.catalog.plugin_slots(self.catalog.intents[intent].plugin)
+        return _trim_text_slots(text, slots, searched, plugin)
 
     def from_spans(
         self, intent: str, text: str, spans: Mapping[str, Span], context: ParseContext
@@ -77,26 +82,32 @@ class SlotFiller:
             value = parse_slot_value(spec, text[start:end], context)
             if value is not None:
                 return SlotValue(text[start:end], value, start, end)
-        if spec.type in _SEARCHABLE:  # the span was off (e.g. cut short); look in the sentence
-            found = find_slot_value(spec, text, context)
-            if found is not None:
-                found_text = text[found.start : found.end]
-                return SlotValue(found_text, found.value, found.start, found.end)
         return None
+
+    @staticmethod
+    def _search(spec: SlotSpec, text: str, context: ParseContext) -> SlotValue | None:
+        found = find_slot_value(spec, text, context)
+        if found is None:
+            return None
+        return SlotValue(text[found.start : found.end], found.value, found.start, found.end)
 
 
 def _trim_text_slots(
-    text: str, slots: dict[str, SlotValue], specs: Mapping[str, SlotSpec]
+    text: str,
+    slots: dict[str, SlotValue],
+    searched: list[SlotValue],
+    specs: Mapping[str, SlotSpec],
 ) -> dict[str, SlotValue]:
     """Cut a typed value found by search off the edge of a text slot that swallowed it:
-    "[позвонить маме завтра](what)" + when="завтра" → what="позвонить маме"."""
-    typed = [value for name, value in slots.items() if specs[name].type is not SlotType.TEXT]
+    "[позвонить маме завтра](what)" + when="завтра" → what="позвонить маме". Tagged values
+    are left alone: their spans cannot overlap, though a joined date and time may enclose
+    the text slot ("завтра [полить рассаду] в 8")."""
     result = dict(slots)
     for name, value in slots.items():
         if specs[name].type is not SlotType.TEXT:
             continue
         start, end = value.start, value.end
-        for other in typed:
+        for other in searched:
             if other.start <= start < other.end:
                 start = other.end
             if other.start < end <= other.end:

@@ -15,7 +15,7 @@ _WINDOW = (-2, -1, 1, 2)
 
 
 def word_shape(word: str) -> str:
-    """"Москва" → "Xx", "7:30" → "d:d", "iPhone" → "xXx": capitalisation and digit pattern."""
+    """ "Москва" → "Xx", "7:30" → "d:d", "iPhone" → "xXx": capitalisation and digit pattern."""
     shape = _DIGIT.sub("d", _LOWER.sub("x", _UPPER.sub("X", word)))
     return _REPEAT.sub(r"\1", shape)
 

@@ -27,7 +27,12 @@ class Database:
         self._url = urls.async_url(url)
         if urls.is_sqlite(self._url):
             sqlite.prepare_file(self._url)
-            self.engine: AsyncEngine = create_async_engine(self._url, echo=echo)
+            # One connection: SQLite has one writer at a time anyway, and sessions waiting
+            # in the pool's fair queue are served in order, where writers racing for the
+            # file lock would back off in SQLite's busy handler (sleeps up to 100 ms each).
+            self.engine: AsyncEngine = create_async_engine(
+                self._url, echo=echo, pool_size=1, max_overflow=0, pool_timeout=60
+            )
             sqlite.install_pragmas(self.engine)
         else:
             # pre_ping: the bot runs for weeks; a server restart must not break the pool.

@@ -53,13 +53,13 @@ def parse_datetime(text: str, context: ParseContext) -> datetime | None:
     """
     if not text.strip():
         return None
-    prepared = rewrite_time_phrases(Rewritten.of(text), context.lang)
+    prepared = rewrite_time_phrases(Rewritten.of(text), context.lang, context.local_now.date())
     return _parse_prepared(prepared.text, context)
 
 
 def find_datetime(text: str, context: ParseContext) -> Found | None:
     """The first moment mentioned inside a longer text, with its offsets in `text`."""
-    prepared = rewrite_time_phrases(Rewritten.of(text), context.lang)
+    prepared = rewrite_time_phrases(Rewritten.of(text), context.lang, context.local_now.date())
     settings = _settings(context)
     del settings["RETURN_TIME_AS_PERIOD"]  # search_dates does not support it
     hits = search_dates(prepared.text, languages=[context.lang], settings=settings) or []

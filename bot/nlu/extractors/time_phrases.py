@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 
 from bot.nlu.extractors.numbers import digits_for_words
 from bot.nlu.extractors.rewrite import Rewritten
+from bot.nlu.extractors.time_idioms import rewrite_clock_idioms, rewrite_day_of_month
 
 _HOUR = r"(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?"
 
@@ -46,12 +48,17 @@ _QUANTITY_RULES_RU: Rules = (
     (re.compile(r"(?<!\w)полтора часа(?!\w)"), "90 минут"),
     (re.compile(r"(?<!\w)полторы минуты(?!\w)"), "90 секунд"),
     (re.compile(r"(?<!\w)четверть часа(?!\w)"), "15 минут"),
+    (re.compile(r"(?<!\w)(\d+)-(?=(?:секунд|минут|час)\w*)"), r"\1 "),  # "5-минутный"
 )
 _QUANTITY_RULES_EN: Rules = (
     (re.compile(r"(?<!\w)half an hour(?!\w)"), "30 minutes"),
     (re.compile(r"(?<!\w)(?:an|1) hour and a half(?!\w)"), "90 minutes"),
     (re.compile(r"(?<!\w)a couple of(?!\w)"), "2"),
     (re.compile(r"(?<!\w)(?:a )?quarter (?:of an )?hour(?!\w)"), "15 minutes"),
+    (
+        re.compile(r"(?<!\w)(\d+)-(?=(?:second|minute|hour|day|week)s?(?!\w))"),
+        r"\1 ",
+    ),  # "7-minute"
 )
 _RULES_RU: Rules = (
     (re.compile(r"(?<!\w)полдень(?!\w)"), "12:00"),
@@ -119,9 +126,7 @@ _BARE_HOUR_RU = re.compile(
     rf"(?![\d:.]|\s*(?:{_MONTHS_RU}|{_UNITS_RU}))"
 )
 # "на 9", "на 19:00" ("for 9"), but "на 2 часа" is a length, not a clock time.
-_FOR_HOUR_RU = re.compile(
-    rf"(?<!\w)на\s+{_HOUR}(?![\d:.]|\s*(?:{_MONTHS_RU}|{_UNITS_RU}))"
-)
+_FOR_HOUR_RU = re.compile(rf"(?<!\w)на\s+{_HOUR}(?![\d:.]|\s*(?:{_MONTHS_RU}|{_UNITS_RU}))")
 _BARE_HOUR_EN = re.compile(
     rf"(?<!\w)(?:at|by)\s+(?P<hour>\d{{1,2}})(?:\s*o'clock)?"
     rf"(?![\d:.]|\s*(?:{_MONTHS_EN}|{_UNITS_EN}))"
@@ -144,11 +149,14 @@ def rewrite_quantities(text: Rewritten, lang: str) -> Rewritten:
     return _apply(text, {"ru": _QUANTITY_RULES_RU, "en": _QUANTITY_RULES_EN}.get(lang, ()))
 
 
-def rewrite_time_phrases(text: Rewritten, lang: str) -> Rewritten:
-    """`rewrite_quantities` plus the clock and date rules above."""
+def rewrite_time_phrases(text: Rewritten, lang: str, today: date | None = None) -> Rewritten:
+    """`rewrite_quantities` plus the clock and date rules above and in `time_idioms`;
+    `today` lets a bare day of the month ("on the 12th") get its month."""
     text = rewrite_quantities(text, lang)
     if lang not in ("ru", "en"):
         return text
+    text = rewrite_clock_idioms(text, lang)
+    text = rewrite_day_of_month(text, lang, today)
     text = _apply(text, _RULES_RU if lang == "ru" else _RULES_EN)
     parts = _DAY_PARTS_RU if lang == "ru" else _DAY_PARTS_EN
 

@@ -40,7 +40,8 @@ def test_changed_examples_or_options_retrain(tmp_path: Path) -> None:
     changed = NluEngine.build(IntentCatalog.load(sources), options=OPTIONS, cache_dir=cache)
     assert not changed.from_cache and changed.cache_key != original.cache_key
     other = NluOptions(use_embeddings=False, threshold=0.6)
-    assert not NluEngine.build(IntentCatalog.load(sources), options=other, cache_dir=cache).from_cache
+    retuned = NluEngine.build(IntentCatalog.load(sources), options=other, cache_dir=cache)
+    assert not retuned.from_cache
     again = NluEngine.build(IntentCatalog.load(sources), options=OPTIONS, cache_dir=cache)
     assert again.from_cache
 

@@ -18,7 +18,13 @@ def _plugin(root: Path, name: str, **files: str) -> tuple[str, Path]:
 
 def test_loads_intents_slots_and_languages(tmp_path: Path) -> None:
     catalog = IntentCatalog.load(write_catalog(tmp_path))
-    assert set(catalog.intents) == {"set_alarm", "start_timer", "order_coffee", "show_alarms", "greet"}
+    assert set(catalog.intents) == {
+        "set_alarm",
+        "start_timer",
+        "order_coffee",
+        "show_alarms",
+        "greet",
+    }
     assert catalog.intents["order_coffee"].plugin == "home"
     assert set(catalog.intents["order_coffee"].slots) == {"size", "count"}
     size = catalog.slot("order_coffee", "size")

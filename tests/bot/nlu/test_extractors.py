@@ -48,6 +48,10 @@ def moscow(day: int, hour: int, minute: int = 0, month: int = 3, year: int = 202
         ("на завтра в 9", moscow(11, 9)),
         ("15 марта в 11:00", moscow(15, 11)),
         ("вчера в 5", moscow(9, 5)),  # explicitly past: kept, the plugin rejects it
+        ("в половине двенадцатого", moscow(10, 11, 30)),
+        ("без четверти восемь", moscow(11, 7, 45)),
+        ("12-го числа в 10", moscow(12, 10)),
+        ("5 числа", moscow(5, 9, month=4)),  # the 5th has passed this month
     ],
 )
 def test_russian_datetimes(text: str, expected: datetime) -> None:
@@ -68,6 +72,9 @@ def test_russian_datetimes(text: str, expected: datetime) -> None:
         ("on friday", moscow(13, 9)),
         ("for tomorrow at 9", moscow(11, 9)),
         ("yesterday at 5", moscow(9, 5)),
+        ("at half past eleven", moscow(10, 11, 30)),
+        ("quarter to eight", moscow(11, 7, 45)),
+        ("on the 12th at 4pm", moscow(12, 16)),
     ],
 )
 def test_english_datetimes(text: str, expected: datetime) -> None:
@@ -111,6 +118,7 @@ def test_find_datetime_inside_a_sentence_reports_original_offsets() -> None:
         ("for 10 minutes", "en", 600),
         ("на четверть часа", "ru", 900),
         ("минуту", "ru", 60),
+        ("7-minute", "en", 420),
     ],
 )
 def test_durations(text: str, lang: str, seconds: int) -> None:
@@ -147,7 +155,7 @@ def test_find_number_offsets_and_absence() -> None:
     assert find_number("no digits here", "en") is None
 
 
-VALUES = {
+VALUES: dict[str, dict[str, tuple[str, ...]]] = {
     "ru": {"movie": ("фильм", "кино"), "series": ("сериал",)},
     "en": {"movie": ("film",), "series": ("tv show",)},
 }
