@@ -64,18 +64,21 @@ def plural_ru(n: int, one: str, few: str, many: str) -> str:
     return many
 
 
-def format_duration(seconds: float, lang: str) -> str:
-    """``4500`` → "1 час 15 минут" / "1 hour 15 minutes"."""
+def format_duration(seconds: float, lang: str, *, accusative: bool = False) -> str:
+    """``4500`` → "1 час 15 минут" / "1 hour 15 minutes". ``accusative`` gives the Russian
+    form that follows "через"/"на": "через 1 минуту", not "через 1 минута"."""
     total = round(seconds)
     days, rest = divmod(total, 86400)
     hours, rest = divmod(rest, 3600)
     minutes, secs = divmod(rest, 60)
     parts: list[str] = []
+    minute_one = "минуту" if accusative else "минута"
+    second_one = "секунду" if accusative else "секунда"
     units = (
         (days, ("день", "дня", "дней"), ("day", "days")),
         (hours, ("час", "часа", "часов"), ("hour", "hours")),
-        (minutes, ("минута", "минуты", "минут"), ("minute", "minutes")),
-        (secs, ("секунда", "секунды", "секунд"), ("second", "seconds")),
+        (minutes, (minute_one, "минуты", "минут"), ("minute", "minutes")),
+        (secs, (second_one, "секунды", "секунд"), ("second", "seconds")),
     )
     for value, ru, en in units:
         if value:
@@ -113,5 +116,5 @@ def format_in(moment: datetime, now: datetime, lang: str) -> str:
     delta = max(timedelta(0), moment - now)
     seconds = delta.total_seconds()
     rounded = 60 * round(seconds / 60) if seconds >= 60 else round(seconds)
-    text = format_duration(rounded, lang)
+    text = format_duration(rounded, lang, accusative=True)
     return f"через {text}" if lang == "ru" else f"in {text}"

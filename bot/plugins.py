@@ -24,13 +24,13 @@ from pathlib import Path
 from typing import Any, ClassVar, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
-from bot.scheduler import Scheduler
 from pydantic import BaseModel, ConfigDict
 
 from bot.bus import Bus
 from bot.events import Button, Event, InboundMessage, OutboundReply
 from bot.i18n import Translations
 from bot.nlu import SlotValue
+from bot.scheduler import Scheduler
 from bot.storage import Database, UserRecord
 
 F = TypeVar("F", bound=Callable[..., Awaitable[Any]])

@@ -53,6 +53,7 @@ class TerminalChannel:
         self._host: ChannelHost | None = None
         self._pending: dict[str, _PendingTurn] = {}
         self._username = _current_user()
+        self._at_prompt = False  # the prompt is on screen, waiting for the user's line
 
     async def start(self, host: ChannelHost) -> None:
         self._host = host
@@ -104,7 +105,9 @@ class TerminalChannel:
         while True:
             if self.interactive:
                 self._write(PROMPT)
+            self._at_prompt = True
             line = await loop.run_in_executor(None, stream.readline)
+            self._at_prompt = False
             if not line:
                 break
             text = line.rstrip("\n")
@@ -122,9 +125,12 @@ class TerminalChannel:
             lines.append("  " + "  ".join(f"[{b.text}]" for b in row))
         prefix = "sova> " if self.interactive else ""
         body = "\n".join(lines)
-        if self.interactive:
-            # A reply may arrive while the prompt is shown (a reminder): start a fresh line.
-            self._write(f"\r{prefix}{body}\n")
+        if self.interactive and self._at_prompt:
+            # A reply arrived while the prompt was shown (a reminder): print it on its own
+            # line and show the prompt again.
+            self._write(f"\r{prefix}{body}\n{PROMPT}")
+        elif self.interactive:
+            self._write(f"{prefix}{body}\n")
         else:
             self._write(f"{prefix}{body}\n")
 

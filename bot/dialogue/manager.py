@@ -114,6 +114,11 @@ class DialogueManager:
                 return NothingToCancel(), replace(state, form=None)
             return Cancelled(form.intent), replace(state, form=None)
         correction = self._strip_correction(text, phrases)
+        if correction is not None and normalise(correction) in phrases.cancel:
+            correction = None  # "нет, отмена" / "no, cancel" cancels; it corrects nothing
+            if form is None:
+                return NothingToCancel(), state
+            return Cancelled(form.intent), replace(state, form=None)
         if form is not None:
             return self._continue_form(state, form, nlu, text, correction, now=now, tz=tz)
         last = state.last

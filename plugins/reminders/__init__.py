@@ -99,7 +99,7 @@ class Reminders(Plugin):
         await ctx.reply(
             ctx.t(
                 "timer_set",
-                duration=format_duration(duration, ctx.lang),
+                duration=format_duration(duration, ctx.lang, accusative=True),
                 name_part=ctx.t("timer_name_part", name=name) if name else "",
                 clock=due_at.astimezone(ctx.tz).strftime("%H:%M:%S"),
             )
@@ -162,14 +162,21 @@ class Reminders(Plugin):
             duration = (reminder.due_at - reminder.created_at).total_seconds()
             name = self.t("timer_name_part", lang, name=reminder.name) if reminder.name else ""
             text = self.t(
-                "timer_fired", lang, duration=format_duration(duration, lang), name_part=name
+                "timer_fired",
+                lang,
+                duration=format_duration(duration, lang, accusative=True),
+                name_part=name,
             )
         else:
             text = self.t("reminder_fired", lang, what=reminder.text)
         delay = datetime.now(ZoneInfo("UTC")) - reminder.due_at
         if delay > LATE_AFTER:
             text += " " + self.t(
-                "late", lang, delay=format_duration(60 * round(delay.total_seconds() / 60), lang)
+                "late",
+                lang,
+                delay=format_duration(
+                    60 * round(delay.total_seconds() / 60), lang, accusative=True
+                ),
             )
         await self.runtime.send(
             OutboundReply(

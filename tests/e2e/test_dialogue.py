@@ -77,3 +77,12 @@ async def test_form_survives_a_restart(settings: Settings) -> None:
     async with running_sova(settings) as chat:
         done = await chat.say("вынести мусор")
         assert "Хорошо, напомню" in done and "вынести мусор" in done
+
+
+async def test_no_cancel_cancels_instead_of_filling_a_slot(settings: Settings) -> None:
+    async with running_sova(settings) as chat:
+        assert "When should I remind you?" in await chat.say("remind me to buy bread")
+        assert "OK, cancelled." in await chat.say("no, cancel")
+        assert "Когда напомнить?" in await chat.say("напомни мне купить хлеб")
+        assert "Хорошо, отменил." in await chat.say("нет, отмена")
+        assert await _reminders(chat) == []
