@@ -45,6 +45,16 @@ log = logging.getLogger(__name__)
 RECOVERY_WINDOW = timedelta(minutes=30)
 
 
+def build_nlu(settings: Settings, catalog: IntentCatalog) -> NluEngine:
+    """Train the NLU on ``catalog`` (or load it from the cache) with the configured options."""
+    options = NluOptions(
+        threshold=settings.nlu.threshold,
+        use_embeddings=settings.nlu.use_embeddings,
+        default_time=settings.nlu.default_time,
+    )
+    return NluEngine.build(catalog, options=options, cache_dir=settings.nlu.cache_dir)
+
+
 class Sova:
     """The running assistant. ``async with Sova(settings, channels) as app: ...``"""
 
@@ -119,14 +129,7 @@ class Sova:
             await self._db.upgrade()
         self.registry = registry = build_registry(settings.plugins, self)
         catalog = IntentCatalog.load(registry.intent_sources())
-        options = NluOptions(
-            threshold=settings.nlu.threshold,
-            use_embeddings=settings.nlu.use_embeddings,
-            default_time=settings.nlu.default_time,
-        )
-        self.engine = engine = await asyncio.to_thread(
-            NluEngine.build, catalog, options=options, cache_dir=settings.nlu.cache_dir
-        )
+        self.engine = engine = await asyncio.to_thread(build_nlu, settings, catalog)
         dialogue = DialogueManager(engine, catalog, self._required_slots, settings.dialogue)
         self.pipeline = Pipeline(
             settings=settings,
@@ -227,16 +230,7 @@ class Sova:
             await self.interactions.finish(
                 event.trace_id, outcome="error", error=repr(error), latency_ms={}
             )
-            await self.send(
-                OutboundReply(
-                    chat_id=event.chat_id,
-                    user_id=event.user_id,
-                    lang=lang,
-                    trace_id=event.trace_id,
-                    channel=event.channel,
-                    text=self.texts.t("error", lang),
-                )
-            )
+            await self.send(OutboundReply.answering(event, self.texts.t("error", lang), lang=lang))
 
     def _required_slots(self, intent: str) -> tuple[str, ...]:
         route = self.registry.intents.get(intent) if self.registry else None

@@ -110,19 +110,13 @@ def _cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _cmd_nlu(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.app import build_nlu
+    from bot.nlu import IntentCatalog, detect_language
     from bot.nlu.testing import format_report, run_tests
-
-    from bot.nlu import IntentCatalog, NluEngine, NluOptions, detect_language
     from bot.plugin_registry import discover_plugin_classes, intent_sources
 
     classes = discover_plugin_classes(settings.plugins).values()
-    catalog = IntentCatalog.load(intent_sources(classes))
-    options = NluOptions(
-        threshold=settings.nlu.threshold,
-        use_embeddings=settings.nlu.use_embeddings,
-        default_time=settings.nlu.default_time,
-    )
-    engine = NluEngine.build(catalog, options=options, cache_dir=settings.nlu.cache_dir)
+    engine = build_nlu(settings, IntentCatalog.load(intent_sources(classes)))
     if args.test:
         report = run_tests(engine, [Path(f) for f in args.test])
         print(format_report(report))

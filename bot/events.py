@@ -108,6 +108,21 @@ class OutboundReply(Event):
     reply_id: int | None = None  # row id in the replies table, set once recorded
     edit_external_message_id: str | None = None
 
+    @classmethod
+    def answering(
+        cls, message: InboundMessage, text: str, *, lang: str | None, **fields: Any
+    ) -> OutboundReply:
+        """A reply to ``message``: same chat, user, channel and trace."""
+        return cls(
+            chat_id=message.chat_id,
+            user_id=message.user_id,
+            lang=lang,
+            trace_id=message.trace_id,
+            channel=message.channel,
+            text=text,
+            **fields,
+        )
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TurnCompleted(Event):

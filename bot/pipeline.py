@@ -351,14 +351,7 @@ class Pipeline:
         await self._reply(turn, self.texts.t(key, turn.lang, **values))
 
     async def _reply(self, turn: Turn, text: str) -> None:
-        reply = OutboundReply(
-            chat_id=turn.message.chat_id,
-            user_id=turn.message.user_id,
-            lang=turn.lang,
-            trace_id=turn.message.trace_id,
-            channel=turn.message.channel,
-            text=text,
-        )
+        reply = OutboundReply.answering(turn.message, text, lang=turn.lang)
         turn.sent.append(await self._send(reply))
 
 

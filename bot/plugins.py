@@ -252,13 +252,10 @@ class Context:
         file_path: str | None = None,
     ) -> int:
         """Answer in this chat; returns the reply's id in the store."""
-        reply = OutboundReply(
-            chat_id=self.message.chat_id,
-            user_id=self.message.user_id,
+        reply = OutboundReply.answering(
+            self.message,
+            text,
             lang=self.lang,
-            trace_id=self.message.trace_id,
-            channel=self.message.channel,
-            text=text,
             buttons=tuple(tuple(row) for row in buttons),
             kind=kind,
             file_path=file_path,

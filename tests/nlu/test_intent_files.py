@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import build_nlu
 from bot.config import load_settings
-from bot.nlu import IntentCatalog, NluEngine, NluOptions
+from bot.nlu import IntentCatalog, NluEngine
 from bot.nlu.testing import format_report, load_test_file, run_tests
 from bot.plugin_registry import discover_plugin_classes, intent_sources
 
@@ -19,15 +20,10 @@ FILES = sorted(HERE.glob("*/*.yaml"))
 
 @pytest.fixture(scope="module")
 def engine(nlu_cache: Path) -> NluEngine:
-    settings = load_settings(REPO / "config.toml", env={"SOVA_PLUGINS__ENTRY_POINTS": "false"})
+    env = {"SOVA_PLUGINS__ENTRY_POINTS": "false", "SOVA_NLU__CACHE_DIR": str(nlu_cache)}
+    settings = load_settings(REPO / "config.toml", env=env)
     classes = discover_plugin_classes(settings.plugins).values()
-    catalog = IntentCatalog.load(intent_sources(classes))
-    options = NluOptions(
-        threshold=settings.nlu.threshold,
-        use_embeddings=settings.nlu.use_embeddings,
-        default_time=settings.nlu.default_time,
-    )
-    return NluEngine.build(catalog, options=options, cache_dir=nlu_cache)
+    return build_nlu(settings, IntentCatalog.load(intent_sources(classes)))
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
