@@ -110,6 +110,11 @@ class Sova:
     def manifests(self) -> list[Manifest]:
         return self.registry.manifests() if self.registry else []
 
+    def plugin_registry(self) -> PluginRegistry:
+        if self.registry is None:
+            raise RuntimeError("plugins are not loaded yet: Sova.start() has not run")
+        return self.registry
+
     # -- ChannelHost -----------------------------------------------------------------------
     async def submit(self, message: InboundMessage) -> None:
         await self._bus.publish(message)

@@ -36,7 +36,6 @@ class AppSettings(_Section):
     default_language: Literal["ru", "en"] = "en"
     timezone: str = "Europe/Moscow"
     data_dir: Path = Path("var")
-    admins: tuple[int, ...] = ()
     max_input_chars: int = Field(default=4000, ge=1, le=100_000)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
@@ -44,6 +43,20 @@ class AppSettings(_Section):
     @classmethod
     def _known_timezone(cls, value: str) -> str:
         return _validate_timezone(value)
+
+
+class AdminSettings(_Section):
+    users: tuple[int, ...] = ()
+
+    @field_validator("users", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        # SOVA_ADMIN__USERS=123,456 is the natural way to write it in an environment.
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        if isinstance(value, int):
+            return (value,)
+        return value
 
 
 class StorageSettings(_Section):
@@ -111,6 +124,7 @@ class PluginsSettings(BaseModel):
 
 class Settings(_Section):
     app: AppSettings = AppSettings()
+    admin: AdminSettings = AdminSettings()
     storage: StorageSettings = StorageSettings()
     bus: BusSettings = BusSettings()
     nlu: NluSettings = NluSettings()

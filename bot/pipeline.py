@@ -167,6 +167,9 @@ class Pipeline:
     async def _process(self, turn: Turn, clock: StageClock) -> str:
         async with clock.stage("user"):
             user = await self.users.touch(turn.message)
+        if user.role == "banned":
+            # Recorded, not answered: a banned user's messages create no traffic.
+            return "rejected"
         for name, pre_stage in self.pre_stages:
             async with clock.stage(name):
                 turn.message = await pre_stage(turn.message)
@@ -340,7 +343,7 @@ class Pipeline:
             return ZoneInfo(self.settings.app.timezone)
 
     def _is_admin(self, user: UserRecord) -> bool:
-        return user.role == "admin" or user.id in self.settings.app.admins
+        return user.role == "admin" or user.id in self.settings.admin.users
 
     async def _ask(self, turn: Turn, prompt: str, reason: str | None) -> None:
         if reason == "not_understood":

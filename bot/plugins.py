@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Any, ClassVar, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict
@@ -32,6 +32,10 @@ from bot.i18n import Translations
 from bot.nlu import SlotValue
 from bot.scheduler import Scheduler
 from bot.storage import Database, UserRecord
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.plugin_registry import PluginRegistry
 
 F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
 
@@ -143,6 +147,13 @@ class PluginRuntime(Protocol):
         ...
 
     def manifests(self) -> list[Manifest]: ...
+
+    @property
+    def settings(self) -> Settings: ...
+
+    def plugin_registry(self) -> PluginRegistry:
+        """The loaded plugins and their routes (for admin tools: list, enable, disable)."""
+        ...
 
 
 class Plugin:

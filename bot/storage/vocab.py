@@ -28,3 +28,4 @@ class ReplyStatus(enum.StrEnum):
 class Role(enum.StrEnum):
     USER = "user"
     ADMIN = "admin"
+    BANNED = "banned"  # messages are recorded but not answered

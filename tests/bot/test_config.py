@@ -28,14 +28,14 @@ def test_environment_overrides_the_file(tmp_path: Path) -> None:
         "SOVA_BUS__CONCURRENCY": "64",
         "SOVA_STORAGE__URL": "postgresql+asyncpg://sova:secret@db/sova",
         "SOVA_TELEGRAM__TOKEN": "123:abc",
-        "SOVA_APP__ADMINS": "[42, 43]",
+        "SOVA_ADMIN__USERS": "42, 43",
         "SOVA_PLUGINS__REMINDERS__MAX_TIMER_S": "60",
     }
     settings = load_settings(REPO / "config.toml", env=env)
     assert settings.bus.concurrency == 64
     assert settings.storage.url == "postgresql+asyncpg://sova:secret@db/sova"
     assert settings.telegram.token == "123:abc"
-    assert settings.app.admins == (42, 43)
+    assert settings.admin.users == (42, 43)
     assert settings.plugins.section("reminders")["max_timer_s"] == "60"
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from sqlalchemy import select
 
 from bot.config import Settings
@@ -44,7 +42,7 @@ def _faulty_settings(tmp_path, nlu_cache):  # type: ignore[no-untyped-def]
         db_url=f"sqlite+aiosqlite:///{tmp_path / 'sova.db'}",
         nlu_cache=nlu_cache,
         plugins=("smalltalk", "reminders", "tests.e2e.fixtures.faulty_plugin"),
-        extra_env={"SOVA_BUS__STAGE_TIMEOUT_S": "1", "SOVA_APP__ADMINS": json.dumps([99])},
+        extra_env={"SOVA_BUS__STAGE_TIMEOUT_S": "1", "SOVA_ADMIN__USERS": "99"},
     )
 
 
