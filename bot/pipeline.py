@@ -182,7 +182,8 @@ class Pipeline:
         if turn.message.kind not in textual and not text:
             await self._say(turn, "unsupported")
             return "rejected"
-        if not text:
+        is_press = turn.message.kind == MessageKind.CALLBACK and turn.message.callback_data
+        if not text and not is_press:
             await self._say(turn, "empty")
             return "rejected"
         limit = self.settings.app.max_input_chars
@@ -191,6 +192,9 @@ class Pipeline:
             return "rejected"
         tz = self._timezone(user)
         now = datetime.now(tz)
+        if turn.message.kind == MessageKind.CALLBACK and turn.message.callback_data:
+            async with clock.stage("handler"):
+                return await self._button(turn, user, turn.message.callback_data, tz, now)
         if text.startswith("/"):
             async with clock.stage("handler"):
                 return await self._command(turn, user, text, tz, now)
@@ -324,6 +328,25 @@ class Pipeline:
         if route.admin:
             await self.audit.record(user.id, "command", f"/{name}", {"args": args})
         await route.handler(self._context(route.plugin, turn, user, tz, now), args.strip())
+        return "ok"
+
+    async def _button(
+        self, turn: Turn, user: UserRecord, data: str, tz: ZoneInfo, now: datetime
+    ) -> str:
+        name, _, args = data.partition(":")
+        turn.intent = f"button:{name}"
+        route = self.registry.button_route(name)
+        if route is None:
+            await self._say(turn, "button_expired")
+            return "rejected"
+        turn.plugin = route.plugin.name
+        if route.admin and not self._is_admin(user):
+            await self.audit.record(user.id, "button.denied", name, {"args": args})
+            await self._say(turn, "admin_only", command=name)
+            return "rejected"
+        if route.admin:
+            await self.audit.record(user.id, "button", name, {"args": args})
+        await route.handler(self._context(route.plugin, turn, user, tz, now), args)
         return "ok"
 
     # -- helpers ----------------------------------------------------------------------------

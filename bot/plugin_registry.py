@@ -24,6 +24,7 @@ from pydantic import ValidationError
 
 from bot.config import ConfigError, PluginsSettings
 from bot.plugins import (
+    ButtonMark,
     CommandInfo,
     CommandMark,
     EventMark,
@@ -78,6 +79,7 @@ class PluginRegistry:
         self._disabled: set[str] = set()
         self.intents: dict[str, IntentRoute] = {}
         self.commands: dict[str, CommandRoute] = {}
+        self.buttons: dict[str, CommandRoute] = {}  # "<plugin>.<button>" -> handler
         self.jobs: list[JobRoute] = []
         self.events: list[EventRoute] = []
         self._fallback: tuple[Plugin, Method] | None = None
@@ -109,6 +111,8 @@ class PluginRegistry:
             self.jobs.append(JobRoute(plugin, full, method, mark.cron, mark.interval_s))
         elif isinstance(mark, EventMark):
             self.events.append(EventRoute(plugin, mark.event_type, method))
+        elif isinstance(mark, ButtonMark):
+            self.buttons[f"{plugin.name}.{mark.name}"] = CommandRoute(plugin, method, mark.admin)
         elif isinstance(mark, FallbackMark):
             self._fallback = (plugin, method)
 
@@ -135,6 +139,10 @@ class PluginRegistry:
 
     def command_route(self, name: str) -> CommandRoute | None:
         route = self.commands.get(name)
+        return route if route and self.is_enabled(route.plugin.name) else None
+
+    def button_route(self, name: str) -> CommandRoute | None:
+        route = self.buttons.get(name)
         return route if route and self.is_enabled(route.plugin.name) else None
 
     def fallback(self) -> tuple[Plugin, Method] | None:

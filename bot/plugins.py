@@ -71,7 +71,16 @@ class FallbackMark:
     pass
 
 
-HandlerMark = IntentMark | CommandMark | JobMark | EventMark | FallbackMark
+@dataclass(frozen=True, slots=True)
+class ButtonMark:
+    name: str
+    admin: bool
+
+
+HandlerMark = IntentMark | CommandMark | JobMark | EventMark | FallbackMark | ButtonMark
+
+# Telegram allows at most 64 bytes of callback data per button.
+MAX_BUTTON_DATA_BYTES = 64
 
 
 def _mark(mark: HandlerMark) -> Callable[[F], F]:
@@ -111,6 +120,12 @@ def job(
 def on(event_type: type[Event]) -> Callable[[F], F]:
     """Subscribe to a bus event type; the handler gets the event."""
     return _mark(EventMark(event_type))
+
+
+def button(name: str, *, admin: bool = False) -> Callable[[F], F]:
+    """Handle presses of buttons made with ``ctx.button(text, name, args)``; the handler gets
+    ``(ctx, args: str)``. ``admin`` buttons are refused (and audited) for non-admins."""
+    return _mark(ButtonMark(name, admin))
 
 
 def fallback() -> Callable[[F], F]:
@@ -274,6 +289,13 @@ class Context:
         reply_id = await self.plugin.runtime.send(reply)
         self.sent.append(reply_id)
         return reply_id
+
+    def button(self, text: str, name: str, args: str = "") -> Button:
+        """A button that calls this plugin's ``@button(name)`` handler with ``args``."""
+        data = f"{self.plugin.name}.{name}:{args}"
+        if len(data.encode()) > MAX_BUTTON_DATA_BYTES:
+            raise ValueError(f"button data over {MAX_BUTTON_DATA_BYTES} bytes: {data!r}")
+        return Button(text=text, data=data)
 
     def ask(self, slot: str, reason: str | None = None) -> None:
         """Ask the user for ``slot`` again (e.g. a time in the past); ``reason`` is said first.
