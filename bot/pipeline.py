@@ -84,6 +84,8 @@ class Turn:
     sent: list[int] = field(default_factory=list)
     intent: str | None = None
     plugin: str | None = None
+    confidence: float | None = None
+    slots: dict[str, Any] | None = None
 
 
 class Pipeline:
@@ -138,7 +140,17 @@ class Pipeline:
             outcome, error = "error", f"{type(exc).__name__}: {exc}"
             await self._say(turn, "error")
         await self.interactions.finish(
-            event.trace_id, outcome=outcome, error=error, latency_ms=clock.latency_ms
+            event.trace_id,
+            outcome=outcome,
+            error=error,
+            latency_ms=clock.latency_ms,
+            understanding={
+                "lang": turn.lang,
+                "intent": turn.intent,
+                "confidence": turn.confidence,
+                "slots": turn.slots,
+                "plugin": turn.plugin,
+            },
         )
         await self._publish(
             TurnCompleted(
@@ -214,15 +226,10 @@ class Pipeline:
             decision, state = self.dialogue.decide(state, nlu, text, now=now, tz=tz)
         async with clock.stage("handler"):
             outcome, state = await self._act(turn, user, nlu, decision, state, tz, now)
-        await self.interactions.record_understanding(
-            turn.message.trace_id,
-            lang=turn.lang,
-            intent=turn.intent,
-            confidence=nlu.confidence,
-            slots=nlu.to_json()["slots"],
-            plugin=turn.plugin,
-        )
-        await self.states.save(turn.message.chat_id, turn.message.user_id, state.to_json())
+        turn.confidence, turn.slots = nlu.confidence, nlu.to_json()["slots"]
+        new_state = state.to_json()
+        if new_state != (state_json or DialogueState().to_json()):
+            await self.states.save(turn.message.chat_id, turn.message.user_id, new_state)
         return outcome
 
     async def _act(

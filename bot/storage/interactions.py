@@ -83,11 +83,14 @@ class InteractionLog:
         outcome: str,
         error: str | None = None,
         latency_ms: dict[str, float],
+        understanding: dict[str, Any] | None = None,
     ) -> bool:
         """Close the turn. The first outcome wins: False if unknown or already finished.
 
         First-wins because a turn that timed out (and told the user so) may still have
-        its handler fail later; the log should say what the user saw.
+        its handler fail later; the log should say what the user saw. ``understanding``
+        (lang, intent, confidence, slots, plugin) is stored in the same statement, which
+        saves the pipeline a transaction per message.
         """
         statement = (
             update(MessageRow)
@@ -97,6 +100,7 @@ class InteractionLog:
                 error=error,
                 latency_ms=dict(latency_ms),
                 finished_at=utcnow(),
+                **_understanding_columns(understanding or {}),
             )
         )
         async with self._db.session() as session:
@@ -150,3 +154,13 @@ class InteractionLog:
         async with self._db.session() as session:
             rows = (await session.execute(statement)).scalars().all()
             return [snapshot(InteractionRecord, row) for row in rows]
+
+
+_UNDERSTANDING_COLUMNS = ("lang", "intent", "confidence", "slots", "plugin")
+
+
+def _understanding_columns(understanding: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(understanding) - set(_UNDERSTANDING_COLUMNS)
+    if unknown:
+        raise ValueError(f"not understanding columns: {sorted(unknown)}")
+    return dict(understanding)
