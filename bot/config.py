@@ -111,7 +111,7 @@ class PluginsSettings(BaseModel):
 
     model_config = ConfigDict(extra="allow", frozen=True)
 
-    enabled: tuple[str, ...] = ("smalltalk", "reminders")
+    enabled: tuple[str, ...] = ("smalltalk", "account", "reminders")
     entry_points: bool = True
 
     def section(self, name: str) -> dict[str, Any]:

@@ -187,7 +187,9 @@ class Pipeline:
                 turn.message = await pre_stage(turn.message)
         text = turn.message.text.strip()
         default = user.lang or self.settings.app.default_language
-        turn.lang = detect_language(text, default=default) if text else default
+        # A command or a button press says nothing about language: keep the user's.
+        wordless = not text or text.startswith("/")
+        turn.lang = default if wordless else detect_language(text, default=default)
         if turn.lang != user.lang:
             await self.users.set_lang(user.id, turn.lang)
         textual = (MessageKind.TEXT, MessageKind.COMMAND, MessageKind.CALLBACK)

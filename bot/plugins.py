@@ -191,6 +191,10 @@ class Plugin:
     async def teardown(self) -> None:
         """Called on shutdown, after the bus has drained."""
 
+    async def forget_user(self, user_id: int) -> None:
+        """Delete what this plugin stored about a user (``/forget``); the core tables are
+        handled by the runtime. Plugins that keep per-user data must override this."""
+
     @classmethod
     def folder(cls) -> Path:
         return Path(inspect.getfile(sys.modules[cls.__module__])).parent

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from bot.events import InboundMessage, utcnow
 from bot.storage import upsert
 from bot.storage.database import Database
 from bot.storage.records import UserRecord, snapshot
 from bot.storage.rowcount import affected_rows
-from bot.storage.tables import ChatRow, UserRow
+from bot.storage.tables import (
+    ChatRow,
+    DialogueStateRow,
+    FeedbackRow,
+    MessageRow,
+    ReplyRow,
+    UserRow,
+)
 from bot.storage.vocab import Role
 
 
@@ -95,6 +102,36 @@ class UserDirectory:
             settings = {**(current or {}), key: value}
             await session.execute(update(UserRow).where(where).values(settings=settings))
         return True
+
+    async def forget(self, user_id: int) -> dict[str, int]:
+        """Delete what Sova stored about a user: their messages, the replies in their private
+        chat, feedback, dialogue state, the user row and their private chat row. Returns rows
+        deleted per table. The audit log is kept: it records what admins did, not the user."""
+        deleted: dict[str, int] = {}
+        statements = (
+            ("feedback", delete(FeedbackRow).where(FeedbackRow.user_id == user_id)),
+            ("messages", delete(MessageRow).where(MessageRow.user_id == user_id)),
+            # In a private chat the chat id is the user id (Telegram's convention, and ours).
+            ("replies", delete(ReplyRow).where(ReplyRow.chat_id == user_id)),
+            (
+                "dialogue_state",
+                delete(DialogueStateRow).where(DialogueStateRow.user_id == user_id),
+            ),
+            ("chats", delete(ChatRow).where(ChatRow.id == user_id)),
+            ("users", delete(UserRow).where(UserRow.id == user_id)),
+        )
+        async with self._db.session() as session:
+            # Feedback may point at replies in this chat from other users' turns.
+            await session.execute(
+                delete(FeedbackRow).where(
+                    FeedbackRow.reply_id.in_(
+                        select(ReplyRow.id).where(ReplyRow.chat_id == user_id)
+                    )
+                )
+            )
+            for table, statement in statements:
+                deleted[table] = affected_rows(await session.execute(statement))
+        return deleted
 
     async def _update(self, user_id: int, **values: Any) -> bool:
         statement = update(UserRow).where(UserRow.id == user_id).values(**values)

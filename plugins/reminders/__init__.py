@@ -54,6 +54,11 @@ class Reminders(Plugin):
             else:
                 await self._schedule_job(reminder)
 
+    async def forget_user(self, user_id: int) -> None:
+        for reminder in await self.store.delete_user(user_id):
+            if reminder.job_id:
+                await self.runtime.scheduler.cancel(reminder.job_id)
+
     # -- intents ----------------------------------------------------------------------------
     @intent("set_reminder", required=("when", "what"))
     async def set_reminder(self, ctx: Context, when: datetime, what: str) -> int | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from bot.events import utcnow
 from bot.storage import Database
@@ -117,3 +117,15 @@ class ReminderStore:
                 .values(**values)
             )
             return bool(getattr(result, "rowcount", 0))
+
+    async def delete_user(self, user_id: int) -> list[Reminder]:
+        """Delete every reminder of a user; returns the scheduled ones (to cancel their jobs)."""
+        async with self.db.session() as session:
+            rows = await session.scalars(
+                select(ReminderRow).where(
+                    ReminderRow.user_id == user_id, ReminderRow.status == "scheduled"
+                )
+            )
+            scheduled = [_snapshot(r) for r in rows]
+            await session.execute(delete(ReminderRow).where(ReminderRow.user_id == user_id))
+        return scheduled

@@ -38,11 +38,6 @@ class SmallTalk(Plugin):
         """What I can do, and the commands."""
         await self.help(ctx)
 
-    @command("start")
-    async def start_command(self, ctx: Context, args: str) -> None:
-        """Start a conversation."""
-        await self.greet(ctx)
-
     @fallback()
     async def not_understood(self, ctx: Context) -> None:
         titles = _intent_titles(self.runtime.manifests(), ctx.lang)

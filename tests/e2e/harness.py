@@ -22,7 +22,7 @@ def make_settings(
     *,
     db_url: str,
     nlu_cache: Path,
-    plugins: Sequence[str] = ("smalltalk", "reminders"),
+    plugins: Sequence[str] = ("smalltalk", "account", "reminders"),
     extra_env: dict[str, str] | None = None,
 ) -> Settings:
     env = {

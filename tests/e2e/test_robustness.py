@@ -41,7 +41,7 @@ def _faulty_settings(tmp_path, nlu_cache):  # type: ignore[no-untyped-def]
         tmp_path,
         db_url=f"sqlite+aiosqlite:///{tmp_path / 'sova.db'}",
         nlu_cache=nlu_cache,
-        plugins=("smalltalk", "reminders", "tests.e2e.fixtures.faulty_plugin"),
+        plugins=("smalltalk", "account", "reminders", "tests.e2e.fixtures.faulty_plugin"),
         extra_env={"SOVA_BUS__STAGE_TIMEOUT_S": "1", "SOVA_ADMIN__USERS": "99"},
     )
 
@@ -52,9 +52,10 @@ async def test_a_raising_plugin_gets_a_polite_reply_and_an_error_record(
 ) -> None:
     async with running_sova(_faulty_settings(tmp_path, nlu_cache)) as chat:
         assert "Sorry, something went wrong" in await chat.say("/boom")
-        assert "Извините, я думал слишком долго" in await chat.say("/slow пожалуйста")
+        await chat.say("привет")  # now a Russian speaker: commands are answered in Russian
+        assert "Извините, я думал слишком долго" in await chat.say("/slow")
         assert "ok still alive" in await chat.say("/ok still alive")
-        boom, slow, ok = await _messages(chat)
+        boom, _, slow, ok = await _messages(chat)
     assert boom.outcome == "error" and "the plugin blew up" in (boom.error or "")
     assert slow.outcome == "timeout"
     assert ok.outcome == "ok"
