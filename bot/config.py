@@ -111,7 +111,7 @@ class PluginsSettings(BaseModel):
 
     model_config = ConfigDict(extra="allow", frozen=True)
 
-    enabled: tuple[str, ...] = ("smalltalk", "account", "reminders")
+    enabled: tuple[str, ...] = ("smalltalk", "account", "reminders", "admin")
     entry_points: bool = True
 
     def section(self, name: str) -> dict[str, Any]:

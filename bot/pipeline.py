@@ -363,7 +363,13 @@ class Pipeline:
         self, plugin: Plugin, turn: Turn, user: UserRecord, tz: ZoneInfo, now: datetime
     ) -> Context:
         ctx = Context(
-            plugin=plugin, message=turn.message, user=user, lang=turn.lang, tz=tz, now=now
+            plugin=plugin,
+            message=turn.message,
+            user=user,
+            lang=turn.lang,
+            tz=tz,
+            now=now,
+            is_admin=self._is_admin(user),
         )
         ctx.sent = turn.sent  # share the list, so the turn counts the plugin's replies
         return ctx

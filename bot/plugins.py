@@ -248,6 +248,7 @@ class Context:
     tz: ZoneInfo
     now: datetime
     intent: str | None = None
+    is_admin: bool = False  # by role in the store or by [admin] users in config
     slots: dict[str, SlotValue] = field(default_factory=dict)
     alternatives: tuple[tuple[str, float], ...] = ()
     previous: Any = None  # what the same intent returned last time, when this turn corrects it

@@ -31,7 +31,7 @@ class SmallTalk(Plugin):
 
     @intent("help")
     async def help(self, ctx: Context) -> None:
-        await ctx.reply(self.help_text(ctx.lang, self.runtime.manifests(), ctx.user.is_admin))
+        await ctx.reply(self.help_text(ctx.lang, self.runtime.manifests(), ctx.is_admin))
 
     @command("help")
     async def help_command(self, ctx: Context, args: str) -> None:
