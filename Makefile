@@ -5,11 +5,13 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# Debian packages Sova needs at run time (installed only when missing; needs root or sudo).
+# Debian packages Sova needs at run time, and those only the tests need (installed only when
+# missing; needs root or sudo). chromium: the web chat page is tested in a real browser.
 APT_PACKAGES :=
+APT_TEST_PACKAGES := chromium
 STAMP := $(VENV)/.installed
 
-.PHONY: demo run chat test lint typecheck pytest install system-deps services bench-nlu clean
+.PHONY: demo run chat test lint typecheck pytest install system-deps test-system-deps services bench-nlu clean
 
 demo: install
 	$(BIN)/sova demo
@@ -20,7 +22,7 @@ run: install
 chat: install
 	$(BIN)/sova chat
 
-test: install services lint typecheck pytest
+test: install test-system-deps services lint typecheck pytest
 
 install: system-deps $(STAMP)
 
@@ -35,11 +37,18 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 system-deps:
-	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$missing; \
-	fi
+	@$(call apt_install,$(APT_PACKAGES))
+
+test-system-deps:
+	@$(call apt_install,$(APT_TEST_PACKAGES))
+
+define apt_install
+missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+if [ -n "$$missing" ]; then \
+  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+fi
+endef
 
 # The tests use the real PostgreSQL and Redis on 127.0.0.1; start them when they are down.
 services:
