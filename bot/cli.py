@@ -28,7 +28,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return 2
-    _setup_logging(settings, quiet=args.command in ("chat", "run", "demo", "nlu"))
+    _setup_logging(settings, quiet=args.command in ("chat", "nlu"))
     try:
         return int(args.handler(settings, args) or 0)
     except ConfigError as exc:
@@ -43,21 +43,24 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", help="config file (default: $SOVA_CONFIG or ./config.toml)")
     sub = parser.add_subparsers(dest="command")
 
-    for name, help_text in (
-        ("run", "run the assistant (terminal chat until a Telegram token is configured)"),
-        ("demo", "run the embedded demo: SQLite, in-memory bus, local chat"),
-        ("chat", "chat with Sova in this terminal (one message per line when piped)"),
-    ):
-        p = sub.add_parser(name, help=help_text)
-        p.add_argument("--user-id", type=int, default=1, help="your user id in the store")
-        p.add_argument(
-            "--wait",
-            type=float,
-            default=0.0,
-            metavar="SECONDS",
-            help="after the input ends, keep running this long (to see reminders fire)",
-        )
-        p.set_defaults(handler=_cmd_chat)
+    p = sub.add_parser("run", help="run the assistant on Telegram (needs SOVA_TELEGRAM__TOKEN)")
+    p.set_defaults(handler=_cmd_run)
+    p = sub.add_parser(
+        "demo", help="run the demo: local Telegram emulator + web chat page, no token needed"
+    )
+    p.set_defaults(handler=_cmd_demo)
+    p = sub.add_parser(
+        "chat", help="chat with Sova in this terminal (one message per line when piped)"
+    )
+    p.add_argument("--user-id", type=int, default=1, help="your user id in the store")
+    p.add_argument(
+        "--wait",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="after the input ends, keep running this long (to see reminders fire)",
+    )
+    p.set_defaults(handler=_cmd_chat)
 
     p = sub.add_parser("nlu", help="print what the NLU understands, or run intent test files")
     p.add_argument("text", nargs="?", help="a message to analyse")
@@ -89,23 +92,28 @@ def _setup_logging(settings: Settings, *, quiet: bool) -> None:
         handlers=handlers,
         force=True,
     )
+    # One line per HTTP request (the web chat polls) would drown everything else.
+    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+
+
+def _cmd_run(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.launch import run_telegram
+
+    asyncio.run(run_telegram(settings))
+    return 0
+
+
+def _cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.launch import run_demo
+
+    asyncio.run(run_demo(settings))
+    return 0
 
 
 def _cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.app import Sova
-    from bot.channels.terminal import TerminalChannel
+    from bot.launch import run_chat
 
-    if settings.telegram.token and args.command == "run":
-        log.warning("a Telegram token is set, but this build has only the terminal channel")
-
-    async def chat() -> None:
-        terminal = TerminalChannel(user_id=args.user_id)
-        async with Sova(settings, [terminal]):
-            await terminal.run()
-            if args.wait > 0:
-                await asyncio.sleep(args.wait)
-
-    asyncio.run(chat())
+    asyncio.run(run_chat(settings, user_id=args.user_id, wait_s=args.wait))
     return 0
 
 

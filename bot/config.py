@@ -103,6 +103,19 @@ class TelegramSettings(_Section):
     token: str | None = None
     api_url: str = "https://api.telegram.org"
     mode: Literal["polling", "webhook"] = "polling"
+    webhook_host: str = "0.0.0.0"
+    webhook_port: int = Field(default=8080, ge=0, le=65535)
+    webhook_path: str = "/telegram/webhook"
+    webhook_public_url: str | None = None
+    webhook_secret: str | None = None
+    flood_limit: int = Field(default=20, ge=1)
+    flood_window_s: float = Field(default=60.0, gt=0)
+    local_files: bool = False
+
+
+class DemoSettings(_Section):
+    host: str = "127.0.0.1"
+    port: int = Field(default=8081, ge=0, le=65535)
 
 
 class PluginsSettings(BaseModel):
@@ -131,6 +144,7 @@ class Settings(_Section):
     dialogue: DialogueSettings = DialogueSettings()
     scheduler: SchedulerSettings = SchedulerSettings()
     telegram: TelegramSettings = TelegramSettings()
+    demo: DemoSettings = DemoSettings()
     plugins: PluginsSettings = PluginsSettings()
 
     def data_path(self, path: Path) -> Path:
@@ -138,7 +152,10 @@ class Settings(_Section):
 
 
 # Keys that may only come from the environment, and why the operator should care.
-_SECRET_KEYS = {("telegram", "token"): "SOVA_TELEGRAM__TOKEN"}
+_SECRET_KEYS = {
+    ("telegram", "token"): "SOVA_TELEGRAM__TOKEN",
+    ("telegram", "webhook_secret"): "SOVA_TELEGRAM__WEBHOOK_SECRET",
+}
 
 
 def load_settings(

@@ -23,6 +23,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from bot.config import ConfigError, PluginsSettings
+from bot.i18n import Translations
 from bot.plugins import (
     ButtonMark,
     CommandInfo,
@@ -247,6 +248,21 @@ def _plugin_class_in(module: ModuleType, name: str | None) -> type[Plugin]:
             f"found {len(found)}"
         )
     return found[0]
+
+
+def command_menu(classes: Iterable[type[Plugin]], lang: str) -> list[tuple[str, str]]:
+    """(command, description) for the chat client's command menu (Telegram's setMyCommands):
+    every non-admin command of the given plugin classes, described in ``lang``."""
+    menu: list[tuple[str, str]] = []
+    for cls in classes:
+        texts = Translations.load(cls.folder() / "locales")
+        for _, func in inspect.getmembers(cls, inspect.isfunction):
+            for mark in handler_marks(func):
+                if isinstance(mark, CommandMark) and not mark.admin:
+                    key = f"command.{mark.name}"
+                    doc = (inspect.getdoc(func) or mark.name).split("\n", 1)[0]
+                    menu.append((mark.name, texts.t(key, lang) if texts.has(key, lang) else doc))
+    return menu
 
 
 def dependency_order(classes: dict[str, type[Plugin]]) -> list[type[Plugin]]:

@@ -1,0 +1,65 @@
+"""Sova through the real aiogram client and the local Bot API emulator, over real HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from bot.app import Sova
+from bot.channels.emulator import ADMIN_USER_ID, ANNA_USER_ID, BORIS_USER_ID, EmulatorServer
+from bot.config import Settings
+from bot.launch import telegram_channel
+from tests.e2e.harness import make_settings
+
+
+@asynccontextmanager
+async def telegram_sova(settings: Settings, tmp_path: Path) -> AsyncIterator[EmulatorServer]:
+    async with EmulatorServer(data_dir=tmp_path / "emulator") as emulator:
+        channel = telegram_channel(settings, token=emulator.token, api_url=emulator.url)
+        async with Sova(settings, [channel]):
+            yield emulator
+
+
+def _text(message: dict[str, Any]) -> str:
+    return str(message.get("text") or message.get("caption") or "")
+
+
+async def _reply(emulator: EmulatorServer, chat_id: int, needle: str) -> dict[str, Any]:
+    return await emulator.wait_for_bot_message(chat_id, lambda m: needle in _text(m), timeout=15)
+
+
+async def test_reminder_through_telegram(tmp_path: Path, nlu_cache: Path) -> None:
+    settings = make_settings(
+        tmp_path, db_url=f"sqlite+aiosqlite:///{tmp_path / 'sova.db'}", nlu_cache=nlu_cache
+    )
+    async with telegram_sova(settings, tmp_path) as emulator:
+        emulator.user_sends_text(ANNA_USER_ID, "напомни мне через 3 секунды позвонить маме")
+        await _reply(emulator, ANNA_USER_ID, "Хорошо, напомню")
+        await _reply(emulator, ANNA_USER_ID, "⏰ Напоминание: позвонить маме")
+        emulator.user_sends_text(BORIS_USER_ID, "/start")
+        start = await _reply(emulator, BORIS_USER_ID, "Which language")
+        buttons = start["reply_markup"]["inline_keyboard"][0]
+        assert [b["text"] for b in buttons] == ["Русский", "English"]
+        emulator.user_presses_button(
+            BORIS_USER_ID, start["message_id"], buttons[0]["callback_data"]
+        )
+        await _reply(emulator, BORIS_USER_ID, "Язык: Русский")
+
+
+async def test_admin_commands_through_telegram(tmp_path: Path, nlu_cache: Path) -> None:
+    settings = make_settings(
+        tmp_path,
+        db_url=f"sqlite+aiosqlite:///{tmp_path / 'sova.db'}",
+        nlu_cache=nlu_cache,
+        plugins=("smalltalk", "account", "reminders", "admin"),
+        extra_env={"SOVA_ADMIN__USERS": str(ADMIN_USER_ID)},
+    )
+    async with telegram_sova(settings, tmp_path) as emulator:
+        emulator.user_sends_text(BORIS_USER_ID, "/stats")
+        await _reply(emulator, BORIS_USER_ID, "for administrators only")
+        emulator.user_sends_text(ADMIN_USER_ID, "/stats")
+        await _reply(emulator, ADMIN_USER_ID, "Sova statistics")
+        # The chart arrives as a photo.
+        await emulator.wait_for_bot_message(ADMIN_USER_ID, lambda m: "photo" in m, timeout=15)
