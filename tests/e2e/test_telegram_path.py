@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -63,3 +64,33 @@ async def test_admin_commands_through_telegram(tmp_path: Path, nlu_cache: Path) 
         await _reply(emulator, ADMIN_USER_ID, "Sova statistics")
         # The chart arrives as a photo.
         await emulator.wait_for_bot_message(ADMIN_USER_ID, lambda m: "photo" in m, timeout=15)
+
+
+async def test_reply_cut_off_by_a_restart_is_sent_once_after_it(
+    tmp_path: Path, nlu_cache: Path
+) -> None:
+    settings = make_settings(
+        tmp_path,
+        db_url=f"sqlite+aiosqlite:///{tmp_path / 'sova.db'}",
+        nlu_cache=nlu_cache,
+        extra_env={"SOVA_BUS__DRAIN_TIMEOUT_S": "0.5"},
+    )
+    async with EmulatorServer(data_dir=tmp_path / "emulator") as emulator:
+        # Telegram is failing: every send gets a 502 while Sova is stopped mid-delivery.
+        emulator.fail_next("sendMessage", status=502, retry_after=None, times=1000)
+        channel = telegram_channel(settings, token=emulator.token, api_url=emulator.url)
+        async with Sova(settings, [channel]) as app:
+            emulator.user_sends_text(ANNA_USER_ID, "what can you do")
+            async with asyncio.timeout(15):
+                while not emulator.calls_of("sendMessage"):  # noqa: ASYNC110
+                    await asyncio.sleep(0.05)
+            pending = await app.replies.undelivered()
+            assert [r.status for r in pending] == ["pending"]
+        assert emulator.bot_messages(ANNA_USER_ID) == []
+        emulator.state.faults.clear()  # Telegram is back
+        channel = telegram_channel(settings, token=emulator.token, api_url=emulator.url)
+        async with Sova(settings, [channel]) as app:
+            await _reply(emulator, ANNA_USER_ID, "Here is what I can do")
+            assert await app.replies.undelivered() == []
+        sent = [m for m in emulator.bot_messages(ANNA_USER_ID) if "what I can do" in _text(m)]
+        assert len(sent) == 1
