@@ -185,6 +185,8 @@ class Sova:
         # Jobs first: a reminder firing now still publishes its reply into the open bus;
         # unfired jobs stay stored and run on the next start.
         await self._scheduler.stop()
+        for channel in self.channels.values():
+            await channel.stop_receiving()
         await self._bus.stop(self.settings.bus.drain_timeout_s)
         for channel in self.channels.values():
             await channel.stop()

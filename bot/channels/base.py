@@ -22,6 +22,11 @@ class Channel(Protocol):
         """Begin receiving; called after the bus and plugins are running."""
         ...
 
+    async def stop_receiving(self) -> None:
+        """Take no new messages (hand on any the channel holds); replies still go out.
+        Called before the bus drains, so nothing received is lost at shutdown."""
+        ...
+
     async def stop(self) -> None: ...
 
     async def deliver(self, reply: OutboundReply) -> str | None:

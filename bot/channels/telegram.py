@@ -125,11 +125,17 @@ class TelegramChannel:
             menu = [BotCommand(command=c.lstrip("/"), description=d) for c, d in self.commands]
             await self._optional("setMyCommands", self.bot.set_my_commands(menu))
 
-    async def stop(self) -> None:
+    async def stop_receiving(self) -> None:
+        """No new updates; messages held by flood control are handed on now."""
         if self._poller is not None:
             await self._poller.stop()
         if self._webhook is not None:
             await self._webhook.stop()
+        if self._host is not None:
+            await self._gate.flush()
+
+    async def stop(self) -> None:
+        await self.stop_receiving()
         await self._gate.close()
         await self.bot.session.close()
         self._host = None

@@ -91,6 +91,21 @@ class FloodGate:
                 # The notice is a courtesy: failing to send it must not lose the message.
                 log.exception("flood notice to chat %s failed", message.chat_id)
 
+    async def flush(self) -> None:
+        """Stop pacing and pass every held message on now, in order per user (on shutdown:
+        the bus is still draining, so they are answered instead of lost)."""
+        for sender in list(self._senders.values()):
+            if sender.releaser is not None:
+                sender.releaser.cancel()
+                await asyncio.gather(sender.releaser, return_exceptions=True)
+                sender.releaser = None
+            while sender.held:
+                message = sender.held.popleft()
+                try:
+                    await self._forward(message)
+                except Exception:
+                    log.exception("passing on held message of chat %s failed", message.chat_id)
+
     async def close(self) -> None:
         """Stop releasing; messages still held are dropped (and logged)."""
         tasks = [s.releaser for s in self._senders.values() if s.releaser is not None]

@@ -58,6 +58,9 @@ class TerminalChannel:
     async def start(self, host: ChannelHost) -> None:
         self._host = host
 
+    async def stop_receiving(self) -> None:
+        """Nothing to do: the terminal submits each line itself and waits for its turn."""
+
     async def stop(self) -> None:
         self._host = None
 

@@ -129,3 +129,26 @@ async def test_close_stops_releasing(clock: VirtualClock) -> None:
 def test_notice_texts() -> None:
     assert FLOOD_NOTICE["ru"] == "Вы пишете очень быстро — отвечу по порядку."
     assert FLOOD_NOTICE["en"] == "You're sending messages very fast — I'll answer them in order."
+
+
+async def test_flush_hands_on_every_held_message_in_order() -> None:
+    from bot.channels.telegram_flood import FloodGate
+    from bot.events import InboundMessage
+
+    forwarded: list[str] = []
+    notices: list[str] = []
+
+    async def forward(message: InboundMessage) -> None:
+        forwarded.append(message.text)
+
+    async def on_flood(message: InboundMessage) -> None:
+        notices.append(message.text)
+
+    gate = FloodGate(forward, on_flood, limit=2, window_s=60.0)
+    for i in range(5):
+        await gate.offer(InboundMessage(chat_id=1, user_id=1, channel="telegram", text=f"m{i}"))
+    assert forwarded == ["m0", "m1"] and gate.held(1) == 3
+    await gate.flush()
+    assert forwarded == ["m0", "m1", "m2", "m3", "m4"]
+    assert notices == ["m2"] and gate.held(1) == 0
+    await gate.close()
