@@ -33,6 +33,7 @@ class MessageKind(enum.StrEnum):
     PHOTO = "photo"
     DOCUMENT = "document"
     CALLBACK = "callback"
+    OTHER = "other"  # a sticker, video, location...: Sova says it can't use it yet
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

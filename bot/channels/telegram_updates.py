@@ -41,6 +41,14 @@ def to_inbound(update: Update, me: BotIdentity, *, channel: str) -> InboundMessa
     return None
 
 
+# Content a person sends that Sova cannot use yet: answered with "unsupported", not ignored.
+# (Service messages — members joining, pinned messages — stay ignored.)
+_UNSUPPORTED_CONTENT = (
+    "sticker", "video", "video_note", "animation", "location", "venue", "contact", "poll",
+    "dice",
+)  # fmt: skip
+
+
 def language(user: User) -> str | None:
     """``ru``/``en`` from the user's Telegram ``language_code`` (``en-US`` → ``en``)."""
     code = (user.language_code or "").split("-", 1)[0].lower()
@@ -57,7 +65,7 @@ def _from_message(
         return None  # other bots: two bots answering each other would never stop
     content = _content(message)
     if content is None:
-        return None  # stickers, locations, service messages: nothing Sova can use yet
+        return None  # service messages (members joining, pins): not addressed to Sova
     kind, text, attachment = content
     group = message.chat.type in GROUP_TYPES
     if kind is MessageKind.COMMAND:
@@ -123,6 +131,8 @@ def _content(message: Message) -> tuple[MessageKind, str, Attachment | None] | N
             size=document.file_size,
         )
         return MessageKind.DOCUMENT, caption, attachment
+    if any(getattr(message, field, None) is not None for field in _UNSUPPORTED_CONTENT):
+        return MessageKind.OTHER, caption, None
     return None
 
 

@@ -89,3 +89,14 @@ async def test_duplicate_message_is_processed_once(settings: Settings) -> None:
         rows = await _messages(chat)
     assert [r.text for r in rows] == ["hello", "/help"]
     assert chat.output.getvalue().count("Hi") == 1
+
+
+async def test_a_sticker_or_photo_without_text_is_answered_not_ignored(settings: Settings) -> None:
+    from bot.events import InboundMessage, MessageKind
+
+    async with running_sova(settings) as chat:
+        sticker = InboundMessage(chat_id=7, user_id=7, channel="terminal", kind=MessageKind.OTHER)
+        await chat.app.submit(sticker)
+        await chat.wait_for("I can't handle this kind of message yet")
+        [message] = await _messages(chat)
+    assert message.outcome == "rejected" and message.kind == "other"

@@ -175,7 +175,7 @@ def test_callback_query() -> None:
     assert message.lang == "ru"
 
 
-def test_stickers_service_messages_and_bots_are_ignored() -> None:
+def test_a_sticker_becomes_other_so_sova_can_say_it_cannot_use_it() -> None:
     sticker = {
         "file_id": "S",
         "file_unique_id": "u",
@@ -185,7 +185,13 @@ def test_stickers_service_messages_and_bots_are_ignored() -> None:
         "is_animated": False,
         "is_video": False,
     }
-    assert convert(update(sticker=sticker)) is None
+    message = convert(update(sticker=sticker))
+    assert message is not None and message.kind is MessageKind.OTHER and message.text == ""
+    # In a group, an unaddressed sticker is not for Sova.
+    assert convert(update(sticker=sticker, chat=GROUP)) is None
+
+
+def test_service_messages_and_bots_are_ignored() -> None:
     assert convert(update(new_chat_members=[ANNA], chat=GROUP)) is None
     other_bot = {"id": 5, "is_bot": True, "first_name": "Other"}
     assert convert(update(text="hello", sender=other_bot)) is None
