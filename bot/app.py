@@ -16,7 +16,7 @@ from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.bus import Bus, Subscription, create_bus
+from bot.bus import Bus, MemoryBus, Subscription, create_bus
 from bot.bus.base import Handler
 from bot.channels import Channel
 from bot.config import Settings
@@ -25,6 +25,7 @@ from bot.dialogue import DialogueManager
 from bot.events import Event, InboundMessage, MessageKind, OutboundReply, TurnCompleted, utcnow
 from bot.i18n import Translations
 from bot.nlu import IntentCatalog, NluEngine, NluOptions
+from bot.observability import Metrics, ReadinessChecks, sql_ping
 from bot.pipeline import Pipeline
 from bot.plugin_registry import EventRoute, PluginRegistry, build_registry
 from bot.plugins import Manifest
@@ -82,7 +83,15 @@ class Sova:
         self.registry: PluginRegistry | None = None
         self.engine: NluEngine | None = None
         self.pipeline: Pipeline | None = None
-        self.delivery = ReplyDelivery(self.replies, self.channels)
+        self.metrics = Metrics()
+        self.delivery = ReplyDelivery(
+            self.replies, self.channels, observe=self.metrics.observe_delivery
+        )
+        if isinstance(self._bus, MemoryBus):  # the only backend; others may not count
+            self.metrics.track_bus(self._bus.stats)
+        # /readyz: the database answers and start() has finished (False again once stop() begins).
+        self.readiness = ReadinessChecks().add("database", sql_ping(self._db.engine))
+        self.readiness.add("started", lambda: self._started)
         self._started = False
 
     # -- PluginRuntime ---------------------------------------------------------------------
@@ -148,6 +157,7 @@ class Sova:
             send=self.send,
             publish=self._bus.publish,
             texts=self.texts,
+            observe_turn=self.metrics.observe_turn,
         )
         for plugin in registry.plugins.values():
             await plugin.setup()
@@ -225,6 +235,7 @@ class Sova:
     async def _on_handler_error(
         self, event: Event, error: BaseException, subscription: Subscription
     ) -> None:
+        self.metrics.observe_error("bus_handler")
         log.error(
             "handler %s/%s failed on %s (trace %s, chat %s): %r",
             subscription.topic, subscription.group, type(event).__name__,

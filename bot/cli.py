@@ -13,6 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.config import ConfigError, Settings, load_settings
+from bot.observability import configure_handlers
 
 log = logging.getLogger("sova")
 
@@ -86,6 +87,7 @@ def _setup_logging(settings: Settings, *, quiet: bool) -> None:
     # In a chat the terminal belongs to the conversation; details go to the log file.
     console.setLevel(logging.WARNING if quiet else settings.app.log_level)
     handlers.append(console)
+    configure_handlers(handlers, json_lines=settings.ops.json_logs)
     logging.basicConfig(
         level=settings.app.log_level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

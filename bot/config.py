@@ -118,6 +118,13 @@ class DemoSettings(_Section):
     port: int = Field(default=8081, ge=0, le=65535)
 
 
+class OpsSettings(_Section):
+    enabled: bool = True
+    host: str = "127.0.0.1"
+    port: int = Field(default=9108, ge=0, le=65535)
+    json_logs: bool = False
+
+
 class PluginsSettings(BaseModel):
     """``enabled`` lists built-in plugins; ``[plugins.<name>]`` tables are validated by each
     plugin's own schema when it loads, so they are kept as plain dicts here."""
@@ -145,6 +152,7 @@ class Settings(_Section):
     scheduler: SchedulerSettings = SchedulerSettings()
     telegram: TelegramSettings = TelegramSettings()
     demo: DemoSettings = DemoSettings()
+    ops: OpsSettings = OpsSettings()
     plugins: PluginsSettings = PluginsSettings()
 
     def data_path(self, path: Path) -> Path:

@@ -8,7 +8,7 @@ on the next start (``resend_undelivered``).
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 
 from bot.channels import Channel
@@ -19,9 +19,16 @@ log = logging.getLogger(__name__)
 
 
 class ReplyDelivery:
-    def __init__(self, replies: ReplyLog, channels: Mapping[str, Channel]) -> None:
+    def __init__(
+        self,
+        replies: ReplyLog,
+        channels: Mapping[str, Channel],
+        *,
+        observe: Callable[[str, bool], None] | None = None,
+    ) -> None:
         self.replies = replies
         self.channels = channels
+        self._observe = observe or (lambda channel, ok: None)
 
     async def handle(self, event: Event) -> None:
         """Bus handler for ``reply.out``."""
@@ -36,9 +43,11 @@ class ReplyDelivery:
             external_id = await channel.deliver(event)
         except Exception as exc:
             log.warning("delivery of reply %s failed: %s", event.reply_id, exc)
+            self._observe(event.channel, False)
             if event.reply_id is not None:
                 await self.replies.mark_failed(event.reply_id, f"{type(exc).__name__}: {exc}")
             raise
+        self._observe(event.channel, True)
         if event.reply_id is not None:
             await self.replies.mark_sent(event.reply_id, external_id)
 

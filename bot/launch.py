@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import signal
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from bot.app import Sova
@@ -20,6 +21,7 @@ from bot.channels.telegram import TelegramChannel
 from bot.channels.telegram_webhook import WebhookOptions
 from bot.channels.terminal import TerminalChannel
 from bot.config import ConfigError, Settings
+from bot.observability import OpsServer
 from bot.plugin_registry import command_menu, discover_plugin_classes
 
 
@@ -56,7 +58,7 @@ async def run_telegram(settings: Settings) -> None:
             "@BotFather>, or try `sova demo` (no token needed) or `sova chat`"
         )
     channel = telegram_channel(settings, token=token, api_url=settings.telegram.api_url)
-    async with Sova(settings, [channel]):
+    async with _running(Sova(settings, [channel]), channel):
         _say(f"Sova is running on Telegram ({settings.telegram.mode}). Ctrl-C stops it.")
         await _until_stopped()
 
@@ -78,12 +80,25 @@ async def run_demo(settings: Settings) -> None:
     )
     async with emulator:
         channel = telegram_channel(settings, token=emulator.token, api_url=emulator.url)
-        async with Sova(settings, [channel]):
+        async with _running(Sova(settings, [channel]), channel):
             _say(
                 f"Sova demo is running. Open {emulator.url}/ in a browser to chat "
                 "(pick a user at the top; 'Admin' may use admin commands). Ctrl-C stops it."
             )
             await _until_stopped()
+
+
+@contextlib.asynccontextmanager
+async def _running(app: Sova, telegram: TelegramChannel) -> AsyncIterator[Sova]:
+    """Starts the ops endpoints before Sova, so /healthz answers and /readyz says 503 while
+    the NLU loads, and stops them after Sova has drained."""
+    app.metrics.track_telegram(lambda: telegram.stats)
+    ops = app.settings.ops
+    async with contextlib.AsyncExitStack() as stack:
+        if ops.enabled:
+            server = OpsServer(ops.host, ops.port, metrics=app.metrics, ready=app.readiness)
+            await stack.enter_async_context(server)
+        yield await stack.enter_async_context(app)
 
 
 async def run_chat(settings: Settings, *, user_id: int, wait_s: float) -> None:

@@ -11,7 +11,7 @@ import asyncio
 import inspect
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -33,6 +33,7 @@ from bot.dialogue.manager import (
 from bot.events import Event, InboundMessage, MessageKind, OutboundReply, TurnCompleted
 from bot.i18n import Translations
 from bot.nlu import NluEngine, NluResult, detect_language
+from bot.observability import log_context
 from bot.plugin_registry import PluginRegistry
 from bot.plugins import Context, Plugin
 from bot.storage import (
@@ -103,6 +104,7 @@ class Pipeline:
         send: Send,
         publish: Publish,
         texts: Translations,
+        observe_turn: Callable[[str, Mapping[str, float]], None] | None = None,
     ) -> None:
         self.settings = settings
         self.registry = registry
@@ -115,12 +117,18 @@ class Pipeline:
         self._send = send
         self._publish = publish
         self.texts = texts
+        self._observe_turn = observe_turn
         self.pre_stages: list[tuple[str, PreStage]] = []
 
     # -- entry point (bus handler for "message.in") ----------------------------------------
     async def handle(self, event: Event) -> None:
         if not isinstance(event, InboundMessage):
             return
+        # Every log line of this turn, from any module, carries its trace and chat id.
+        with log_context(event.trace_id, event.chat_id):
+            await self._handle(event)
+
+    async def _handle(self, event: InboundMessage) -> None:
         clock = StageClock(self.settings.bus.stage_timeout_s)
         async with clock.stage("record"):
             fresh = await self.interactions.record_inbound(event)
@@ -152,6 +160,8 @@ class Pipeline:
                 "plugin": turn.plugin,
             },
         )
+        if self._observe_turn is not None:
+            self._observe_turn(outcome, clock.latency_ms)
         await self._publish(
             TurnCompleted(
                 chat_id=event.chat_id,
