@@ -94,3 +94,41 @@ async def test_reply_cut_off_by_a_restart_is_sent_once_after_it(
             assert await app.replies.undelivered() == []
         sent = [m for m in emulator.bot_messages(ANNA_USER_ID) if "what I can do" in _text(m)]
         assert len(sent) == 1
+
+
+async def test_webhook_mode_end_to_end(tmp_path: Path, nlu_cache: Path) -> None:
+    settings = make_settings(
+        tmp_path,
+        db_url=f"sqlite+aiosqlite:///{tmp_path / 'sova.db'}",
+        nlu_cache=nlu_cache,
+        extra_env={
+            "SOVA_TELEGRAM__MODE": "webhook",
+            "SOVA_TELEGRAM__WEBHOOK_HOST": "127.0.0.1",
+            "SOVA_TELEGRAM__WEBHOOK_PORT": "0",
+        },
+    )
+    async with telegram_sova(settings, tmp_path) as emulator:
+        async with asyncio.timeout(15):
+            while not emulator.calls_of("setWebhook"):  # noqa: ASYNC110
+                await asyncio.sleep(0.05)
+        emulator.user_sends_text(BORIS_USER_ID, "remind me in 10 minutes to stretch")
+        await _reply(emulator, BORIS_USER_ID, "OK, I'll remind you")
+        assert not emulator.calls_of("getUpdates")  # nothing was polled
+
+
+async def test_photo_voice_and_document_are_answered(tmp_path: Path, nlu_cache: Path) -> None:
+    settings = make_settings(
+        tmp_path, db_url=f"sqlite+aiosqlite:///{tmp_path / 'sova.db'}", nlu_cache=nlu_cache
+    )
+    async with telegram_sova(settings, tmp_path) as emulator:
+        png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+        emulator.user_sends_photo(BORIS_USER_ID, png)
+        first = await _reply(emulator, BORIS_USER_ID, "can't handle this kind of message yet")
+        emulator.user_sends_voice(BORIS_USER_ID, b"OggS" + b"\x00" * 64, 2)
+        second = await emulator.wait_for_bot_message(
+            BORIS_USER_ID, timeout=15, after_message_id=first["message_id"]
+        )
+        assert "can't handle" in _text(second)
+        # A document with a caption: the caption is read as text.
+        emulator.user_sends_document(BORIS_USER_ID, b"a,b\n1,2\n", "data.csv", caption="hello")
+        await _reply(emulator, BORIS_USER_ID, "Hi")
