@@ -27,6 +27,14 @@ def _env(tmp_path: Path, nlu_cache: Path) -> dict[str, str]:
     }
 
 
+@pytest.fixture
+def sova_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, nlu_cache: Path) -> None:
+    """The SOVA_* variables of ``_env`` for an in-process ``main()`` call."""
+    for key, value in _env(tmp_path, nlu_cache).items():
+        if key.startswith("SOVA_"):
+            monkeypatch.setenv(key, value)
+
+
 def test_piped_chat_answers_each_line_in_order(tmp_path: Path, nlu_cache: Path) -> None:
     lines = "hi\nнапомни мне через 2 минуты позвонить маме\nremind me to buy milk\ncancel\n"
     result = subprocess.run(
@@ -48,14 +56,8 @@ def test_piped_chat_answers_each_line_in_order(tmp_path: Path, nlu_cache: Path) 
 
 
 def test_nlu_prints_one_json_object(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-    nlu_cache: Path,
+    sova_env: None, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    for key, value in _env(tmp_path, nlu_cache).items():
-        if key.startswith("SOVA_"):
-            monkeypatch.setenv(key, value)
     code = main(
         [
             "--config", str(REPO / "config.toml"), "nlu",
@@ -73,14 +75,8 @@ def test_nlu_prints_one_json_object(
 
 
 def test_nlu_test_files_exit_code(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-    nlu_cache: Path,
+    sova_env: None, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    for key, value in _env(tmp_path, nlu_cache).items():
-        if key.startswith("SOVA_"):
-            monkeypatch.setenv(key, value)
     bad = tmp_path / "bad.yaml"
     bad.write_text(
         "language: en\nnow: '2026-03-10T10:00:00'\ntimezone: UTC\n"
