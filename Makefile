@@ -6,9 +6,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # Debian packages Sova needs at run time, and those only the tests need (installed only when
-# missing; needs root or sudo). chromium: the web chat page is tested in a real browser.
+# missing; needs root or sudo). chromium: the web chat page is tested in a real browser;
+# espeak-ng: speaks test sentences for the speech recognition tests.
 APT_PACKAGES :=
-APT_TEST_PACKAGES := chromium
+APT_TEST_PACKAGES := chromium espeak-ng
 STAMP := $(VENV)/.installed
 
 .PHONY: demo run chat test lint typecheck pytest install system-deps test-system-deps services bench-nlu clean
