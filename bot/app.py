@@ -38,6 +38,7 @@ from bot.storage import (
     ReplyLog,
     UserDirectory,
 )
+from models.registry import ModelRegistry
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,7 @@ class Sova:
         self.audit = AuditLog(self._db)
         self.states = DialogueStateStore(self._db)
         self.texts = Translations.load(Path(__file__).parent / "locales")
+        self._models = ModelRegistry()
         self.registry: PluginRegistry | None = None
         self.engine: NluEngine | None = None
         self.pipeline: Pipeline | None = None
@@ -118,6 +120,18 @@ class Sova:
 
     def manifests(self) -> list[Manifest]:
         return self.registry.manifests() if self.registry else []
+
+    @property
+    def models(self) -> ModelRegistry:
+        return self._models
+
+    async def download(self, message: InboundMessage) -> bytes:
+        channel = self.channels.get(message.channel)
+        fetch = getattr(channel, "download", None)
+        if message.attachment is None or fetch is None:
+            raise ValueError(f"no file to download from {message.channel!r} for this message")
+        data: bytes = await fetch(message.attachment)
+        return data
 
     def plugin_registry(self) -> PluginRegistry:
         if self.registry is None:
@@ -203,6 +217,7 @@ class Sova:
         if self.registry:
             for plugin in reversed(list(self.registry.plugins.values())):
                 await plugin.teardown()
+        await self._models.close()
         await self._db.dispose()
 
     # -- wiring ------------------------------------------------------------------------------

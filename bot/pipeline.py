@@ -14,7 +14,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -35,7 +35,7 @@ from bot.i18n import Translations
 from bot.nlu import NluEngine, NluResult, detect_language
 from bot.observability import log_context
 from bot.plugin_registry import PluginRegistry
-from bot.plugins import Context, Plugin
+from bot.plugins import Context, Plugin, TurnRejected
 from bot.storage import (
     AuditLog,
     DialogueStateStore,
@@ -48,8 +48,6 @@ log = logging.getLogger(__name__)
 
 Send = Callable[[OutboundReply], Awaitable[int]]
 Publish = Callable[[Event], Awaitable[None]]
-# A stage the voice plugin (or others) can put before the NLU: may rewrite the message.
-PreStage = Callable[[InboundMessage], Awaitable[InboundMessage]]
 
 
 class StageTimeout(TimeoutError):
@@ -118,7 +116,6 @@ class Pipeline:
         self._publish = publish
         self.texts = texts
         self._observe_turn = observe_turn
-        self.pre_stages: list[tuple[str, PreStage]] = []
 
     # -- entry point (bus handler for "message.in") ----------------------------------------
     async def handle(self, event: Event) -> None:
@@ -192,11 +189,21 @@ class Pipeline:
         if user.role == "banned":
             # Recorded, not answered: a banned user's messages create no traffic.
             return "rejected"
-        for name, pre_stage in self.pre_stages:
-            async with clock.stage(name):
-                turn.message = await pre_stage(turn.message)
-        text = turn.message.text.strip()
         default = user.lang or self.settings.app.default_language
+        for name, plugin, pre_stage in self.registry.pre_stages:
+            if not self.registry.is_enabled(plugin.name):
+                continue
+            turn.lang = turn.message.lang or default
+            ctx = self._context(plugin, turn, user, self._timezone(user), datetime.now(UTC))
+            async with clock.stage(name):
+                try:
+                    changed = await pre_stage(ctx)
+                except TurnRejected as rejected:
+                    await self._reply(turn, rejected.reply)
+                    return "rejected"
+            if changed is not None:
+                turn.message = changed
+        text = turn.message.text.strip()
         # A command or a button press says nothing about language: keep the user's.
         wordless = not text or text.startswith("/")
         turn.lang = default if wordless else detect_language(text, default=default)

@@ -35,6 +35,7 @@ from bot.plugins import (
     Manifest,
     Plugin,
     PluginRuntime,
+    PreStageMark,
     handler_marks,
 )
 
@@ -81,6 +82,7 @@ class PluginRegistry:
         self.intents: dict[str, IntentRoute] = {}
         self.commands: dict[str, CommandRoute] = {}
         self.buttons: dict[str, CommandRoute] = {}  # "<plugin>.<button>" -> handler
+        self.pre_stages: list[tuple[str, Plugin, Method]] = []
         self.jobs: list[JobRoute] = []
         self.events: list[EventRoute] = []
         self._fallback: tuple[Plugin, Method] | None = None
@@ -114,6 +116,8 @@ class PluginRegistry:
             self.events.append(EventRoute(plugin, mark.event_type, method))
         elif isinstance(mark, ButtonMark):
             self.buttons[f"{plugin.name}.{mark.name}"] = CommandRoute(plugin, method, mark.admin)
+        elif isinstance(mark, PreStageMark):
+            self.pre_stages.append((mark.name, plugin, method))
         elif isinstance(mark, FallbackMark):
             self._fallback = (plugin, method)
 

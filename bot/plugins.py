@@ -36,6 +36,7 @@ from bot.storage import Database, UserRecord
 if TYPE_CHECKING:
     from bot.config import Settings
     from bot.plugin_registry import PluginRegistry
+    from models.registry import ModelRegistry
 
 F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
 
@@ -77,7 +78,23 @@ class ButtonMark:
     admin: bool
 
 
-HandlerMark = IntentMark | CommandMark | JobMark | EventMark | FallbackMark | ButtonMark
+@dataclass(frozen=True, slots=True)
+class PreStageMark:
+    name: str
+
+
+HandlerMark = (
+    IntentMark | CommandMark | JobMark | EventMark | FallbackMark | ButtonMark | PreStageMark
+)
+
+
+class TurnRejected(Exception):
+    """Raised by a pre-stage to end the turn with a reply (e.g. "that voice message is too
+    long"); the pipeline sends ``reply`` and records the outcome "rejected"."""
+
+    def __init__(self, reply: str) -> None:
+        super().__init__(reply)
+        self.reply = reply
 
 # Telegram allows at most 64 bytes of callback data per button.
 MAX_BUTTON_DATA_BYTES = 64
@@ -128,6 +145,13 @@ def button(name: str, *, admin: bool = False) -> Callable[[F], F]:
     return _mark(ButtonMark(name, admin))
 
 
+def pre_stage(name: str) -> Callable[[F], F]:
+    """Run before the NLU on every message; the handler gets ``ctx`` and returns a new
+    ``InboundMessage`` (e.g. a voice message turned into its transcript) or None to leave it.
+    Raise ``TurnRejected(text)`` to answer and stop. Stages run in plugin order."""
+    return _mark(PreStageMark(name))
+
+
 def fallback() -> Callable[[F], F]:
     """Handle messages the NLU could not place; ``ctx.alternatives`` holds close intents."""
     return _mark(FallbackMark())
@@ -168,6 +192,15 @@ class PluginRuntime(Protocol):
 
     def plugin_registry(self) -> PluginRegistry:
         """The loaded plugins and their routes (for admin tools: list, enable, disable)."""
+        ...
+
+    @property
+    def models(self) -> ModelRegistry:
+        """Shared model registry: lazy loading, micro-batching (``models/``)."""
+        ...
+
+    async def download(self, message: InboundMessage) -> bytes:
+        """The bytes of the file that came with ``message``, from its channel."""
         ...
 
 

@@ -20,7 +20,7 @@ import math
 import os
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -302,7 +302,7 @@ class WhisperAsr:
 
 def asr_spec(
     name: str,
-    model_path: Path | str,
+    model_path: Path | str | Callable[[], Path],
     *,
     device: str = "auto",
     compute_type: str | None = None,
@@ -321,8 +321,11 @@ def asr_spec(
     langs = tuple(languages)
 
     def load(concrete_device: str) -> WhisperAsr:
+        # A callable path is resolved here, in the loading thread, on first use: joining the
+        # packaged weights costs a 140 MB copy the first time, which start-up should not pay.
+        path = model_path() if callable(model_path) else model_path
         return WhisperAsr(
-            model_path,
+            path,
             device=concrete_device,
             compute_type=compute_type,
             cpu_threads=cpu_threads,

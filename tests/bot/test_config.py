@@ -19,7 +19,7 @@ def test_shipped_config_matches_the_defaults(tmp_path: Path) -> None:
     # Relative paths resolve against the config file's folder, not the working directory.
     assert shipped.app.data_dir == REPO / "var"
     assert shipped.storage.url.endswith(str(REPO / "var" / "sova.db"))
-    assert shipped.plugins.enabled == ("smalltalk", "account", "reminders", "admin")
+    assert shipped.plugins.enabled == ("smalltalk", "account", "reminders", "voice", "admin")
     assert shipped.plugins.section("reminders")["max_timer_s"] == 604800
 
 
