@@ -17,7 +17,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.events import InboundMessage, MessageKind
-from bot.plugins import Context, Plugin, TurnRejected, pre_stage
+from bot.plugins import Context, Plugin, TurnRejected, command, pre_stage
 from bot.storage import InteractionLog
 from models.asr import Transcript, asr_spec, packaged_whisper_base, packaged_whisper_tiny_en
 from models.audio import AudioError, AudioTooLong, decode_audio
@@ -98,5 +98,34 @@ class Voice(Plugin):
         await ctx.reply(f"🎤 {text}")
         return dataclasses.replace(message, kind=MessageKind.TEXT, text=text, lang=ctx.lang)
 
+    @command("models", admin=True)
+    async def models_command(self, ctx: Context, args: str) -> None:
+        """Loaded models: device, load time, queue depth, batches, latency."""
+        lines = [ctx.t("models_header")]
+        for info in self.runtime.models.loaded():
+            if not info.loaded or info.stats is None:
+                lines.append(ctx.t("model_idle", name=info.name, device=info.device))
+                continue
+            stats = info.stats
+            lines.append(
+                ctx.t(
+                    "model_loaded",
+                    name=info.name,
+                    device=info.device,
+                    load_s=f"{info.load_s or 0:.1f}",
+                    queue=stats.queue_depth,
+                    served=stats.served,
+                    batch=f"{stats.mean_batch_size:.1f}",
+                    p50=_ms(stats.p50_ms),
+                    p95=_ms(stats.p95_ms),
+                    failed=stats.failed + stats.timed_out,
+                )
+            )
+        await ctx.reply("\n".join(lines))
+
     def _too_long(self, ctx: Context) -> str:
         return ctx.t("audio_too_long", minutes=round(self.settings.max_duration_s / 60, 1))
+
+
+def _ms(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0f}"
