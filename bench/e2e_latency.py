@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import statistics
 import sys
 import tempfile
@@ -25,6 +24,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from bench.output import write_json
 from bot.app import Sova
 from bot.bus import MemoryBus
 from bot.config import Settings, load_settings
@@ -192,8 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"throughput: {result['throughput_msg_s']} msg/s over {result['chats']} chats")
     print("stage p50 ms:", result["stage_ms_p50"])
     if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(result, indent=2))
+        write_json(args.out, result)
     return 0
 
 

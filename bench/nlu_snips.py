@@ -11,7 +11,6 @@ intent, as the app does, so latency is per utterance. The baseline in the same r
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import time
@@ -25,6 +24,7 @@ from scipy.sparse import hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from bench.output import write_json
 from bot.nlu.bio import chunks_from_tags
 from bot.nlu.calibration import expected_calibration_error
 from bot.nlu.classifier import IntentClassifier
@@ -208,8 +208,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         report["low_resource"] = low_resource(train, splits["valid"], embedder, train_vectors)
     print_table(report)
     out: Path = args.out
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    write_json(out, report)
     print(f"wrote {out}")
     return 0
 

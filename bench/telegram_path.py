@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 from bench.e2e_latency import bench_settings, message_text, percentile
+from bench.output import write_json
 from bot.app import Sova
 from bot.channels.emulator import EmulatorServer, SimUser
 from bot.launch import telegram_channel
@@ -100,8 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'Telegram bot send limit':28}{'':>27}{TELEGRAM_LIMIT_MSG_S:>8}")
     print(f"429 retry_after seen: {result['retry_after']}; wall {result['wall_s']} s")
     if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(result, indent=2))
+        write_json(args.out, result)
     return 0
 
 

@@ -305,9 +305,3 @@ def intent_sources(classes: Iterable[type[Plugin]]) -> list[tuple[str, Path]]:
         if folder.is_dir():
             sources.append((cls.name, folder))
     return sources
-
-
-def describe(registry: PluginRegistry) -> Iterable[str]:
-    for manifest in registry.manifests():
-        state = "on" if manifest.enabled else "off"
-        yield f"{manifest.name} [{state}]: {manifest.description.get('en', '')}"
