@@ -6,11 +6,14 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # Debian packages Sova needs at run time, and those only the tests need (installed only when
-# missing; needs root or sudo). chromium: the web chat page is tested in a real browser;
-# espeak-ng: speaks test sentences for the speech recognition tests.
-APT_PACKAGES :=
+# missing; needs root or sudo). festival + festvox-ru: the Russian voice; espeak-ng: the fallback
+# voice (and speaks test sentences); chromium: the web chat page is tested in a real browser.
+APT_PACKAGES := festival festvox-ru espeak-ng
 APT_TEST_PACKAGES := chromium espeak-ng
 STAMP := $(VENV)/.installed
+# piper-tts is GPL-3.0: it gets its own virtualenv and runs as a worker process, never imported.
+PIPER_VENV := .venv-piper
+PIPER_STAMP := $(PIPER_VENV)/.installed
 
 .PHONY: demo run chat test lint typecheck pytest install system-deps test-system-deps services bench-nlu clean
 
@@ -25,7 +28,7 @@ chat: install
 
 test: install test-system-deps services lint typecheck pytest
 
-install: system-deps $(STAMP)
+install: system-deps $(STAMP) $(PIPER_STAMP)
 
 # Re-installs when the pinned set changes. requirements.lock holds every transitive pin;
 # pyproject.toml names the direct dependencies (same versions).
@@ -36,6 +39,11 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
+
+$(PIPER_STAMP): requirements-piper.lock
+	test -x $(PIPER_VENV)/bin/python || $(PYTHON) -m venv $(PIPER_VENV)
+	$(PIPER_VENV)/bin/python -m pip install --quiet -r requirements-piper.lock
+	touch $(PIPER_STAMP)
 
 system-deps:
 	@$(call apt_install,$(APT_PACKAGES))
@@ -71,4 +79,4 @@ bench-nlu: install
 	$(BIN)/python -m bench.nlu_snips --out bench/out/nlu_snips.json
 
 clean:
-	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(PIPER_VENV) var .mypy_cache .ruff_cache .pytest_cache

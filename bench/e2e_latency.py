@@ -61,12 +61,15 @@ def message_text(i: int) -> str:
     )  # fmt: skip
 
 
-def bench_settings(data_dir: Path, nlu_cache: Path) -> Settings:
+def bench_settings(
+    data_dir: Path, nlu_cache: Path, extra_env: dict[str, str] | None = None
+) -> Settings:
     env = {
         "SOVA_APP__DATA_DIR": str(data_dir),
         "SOVA_STORAGE__URL": f"sqlite+aiosqlite:///{data_dir / 'bench.db'}",
         "SOVA_NLU__CACHE_DIR": str(nlu_cache.resolve()),
         "SOVA_PLUGINS__ENTRY_POINTS": "false",
+        **(extra_env or {}),
     }
     return load_settings(REPO / "config.toml", env=env)
 

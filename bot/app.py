@@ -23,6 +23,7 @@ from bot.config import Settings
 from bot.delivery import ReplyDelivery
 from bot.dialogue import DialogueManager
 from bot.events import Event, InboundMessage, MessageKind, OutboundReply, TurnCompleted, utcnow
+from bot.experiments import Experiments
 from bot.i18n import Translations
 from bot.nlu import IntentCatalog, NluEngine, NluOptions
 from bot.observability import Metrics, ReadinessChecks, sql_ping
@@ -82,6 +83,7 @@ class Sova:
         self.states = DialogueStateStore(self._db)
         self.texts = Translations.load(Path(__file__).parent / "locales")
         self._models = ModelRegistry()
+        self._experiments = Experiments()
         self.registry: PluginRegistry | None = None
         self.engine: NluEngine | None = None
         self.pipeline: Pipeline | None = None
@@ -114,9 +116,27 @@ class Sova:
         return ZoneInfo(self.settings.app.timezone)
 
     async def send(self, reply: OutboundReply) -> int:
+        reply = await self._outgoing(reply)
         reply_id = await self.replies.record(reply)
         await self._bus.publish(replace(reply, reply_id=reply_id))
         return reply_id
+
+    async def _outgoing(self, reply: OutboundReply) -> OutboundReply:
+        """Let enabled plugins' ``@outgoing`` handlers change the reply (e.g. speak it)."""
+        if self.registry is None:
+            return reply
+        for plugin, handler in self.registry.outgoing:
+            if not self.registry.is_enabled(plugin.name):
+                continue
+            try:
+                changed = await handler(reply)
+            except Exception:
+                # The reply matters more than its decoration: send it as it was.
+                log.exception("outgoing handler of plugin %s failed", plugin.name)
+                continue
+            if isinstance(changed, OutboundReply):
+                reply = changed
+        return reply
 
     def manifests(self) -> list[Manifest]:
         return self.registry.manifests() if self.registry else []
@@ -125,6 +145,10 @@ class Sova:
     def models(self) -> ModelRegistry:
         return self._models
 
+    @property
+    def experiments(self) -> Experiments:
+        return self._experiments
+
     async def download(self, message: InboundMessage) -> bytes:
         channel = self.channels.get(message.channel)
         fetch = getattr(channel, "download", None)
@@ -132,6 +156,11 @@ class Sova:
             raise ValueError(f"no file to download from {message.channel!r} for this message")
         data: bytes = await fetch(message.attachment)
         return data
+
+    async def show_action(self, channel: str, chat_id: int, action: str) -> None:
+        show = getattr(self.channels.get(channel), "show_action", None)
+        if show is not None:
+            await show(chat_id, action)
 
     def plugin_registry(self) -> PluginRegistry:
         if self.registry is None:

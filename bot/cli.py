@@ -1,4 +1,4 @@
-"""The ``sova`` command: run | demo | chat | nlu | db."""
+"""The ``sova`` command: run | demo | chat | nlu | db | train."""
 
 from __future__ import annotations
 
@@ -75,7 +75,24 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=("upgrade", "downgrade", "current"))
     p.add_argument("revision", nargs="?", default=None, help="target (default: head / -1)")
     p.set_defaults(handler=_cmd_db)
+
+    train = sub.add_parser("train", help="train a model Sova ships")
+    train.set_defaults(handler=lambda settings, args: _usage(train))
+    trainable = train.add_subparsers(dest="model")
+    # models.qa.train imports torch only when training starts, so `sova --help` stays instant.
+    from models.qa import train as qa_train
+
+    p = trainable.add_parser(
+        "qa", help="fine-tune the question-answering reader on SQuAD-format JSON"
+    )
+    qa_train.add_arguments(p)
+    p.set_defaults(handler=_cmd_train_qa)
     return parser
+
+
+def _usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_help()
+    return 2
 
 
 def _setup_logging(settings: Settings, *, quiet: bool) -> None:
@@ -142,6 +159,12 @@ def _cmd_nlu(settings: Settings, args: argparse.Namespace) -> int:
     result = engine.understand(args.text, lang=lang, now=now, tz=tz)
     print(json.dumps(result.to_json(), ensure_ascii=False))
     return 0
+
+
+def _cmd_train_qa(settings: Settings, args: argparse.Namespace) -> int:
+    from models.qa import train as qa_train
+
+    return qa_train.run(args)
 
 
 def _cmd_db(settings: Settings, args: argparse.Namespace) -> int:

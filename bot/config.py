@@ -131,7 +131,7 @@ class PluginsSettings(BaseModel):
 
     model_config = ConfigDict(extra="allow", frozen=True)
 
-    enabled: tuple[str, ...] = ("smalltalk", "account", "reminders", "voice", "admin")
+    enabled: tuple[str, ...] = ("smalltalk", "account", "reminders", "voice", "admin", "qa")
     entry_points: bool = True
 
     def section(self, name: str) -> dict[str, Any]:

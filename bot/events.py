@@ -108,6 +108,8 @@ class OutboundReply(Event):
     file_path: str | None = None
     reply_id: int | None = None  # row id in the replies table, set once recorded
     edit_external_message_id: str | None = None
+    # False: never turn this text into a voice message (e.g. the "🎤 transcript" echo).
+    speakable: bool = True
 
     @classmethod
     def answering(

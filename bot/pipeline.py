@@ -319,15 +319,13 @@ class Pipeline:
     async def _fallback(
         self, turn: Turn, user: UserRecord, nlu: NluResult, tz: ZoneInfo, now: datetime
     ) -> None:
-        found = self.registry.fallback()
-        if found is None:
-            await self._say(turn, "fallback")
-            return
-        plugin, handler = found
-        turn.plugin = plugin.name
-        ctx = self._context(plugin, turn, user, tz, now)
-        ctx.alternatives = nlu.alternatives
-        await handler(ctx)
+        for route in self.registry.fallbacks():
+            ctx = self._context(route.plugin, turn, user, tz, now)
+            ctx.alternatives = nlu.alternatives
+            if await route.handler(ctx) is not False:
+                turn.plugin = route.plugin.name
+                return
+        await self._say(turn, "fallback")
 
     async def _command(
         self, turn: Turn, user: UserRecord, text: str, tz: ZoneInfo, now: datetime

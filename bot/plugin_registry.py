@@ -33,6 +33,7 @@ from bot.plugins import (
     IntentMark,
     JobMark,
     Manifest,
+    OutgoingMark,
     Plugin,
     PluginRuntime,
     PreStageMark,
@@ -69,6 +70,13 @@ class JobRoute:
 
 
 @dataclass(frozen=True, slots=True)
+class FallbackRoute:
+    plugin: Plugin
+    handler: Method
+    priority: int
+
+
+@dataclass(frozen=True, slots=True)
 class EventRoute:
     plugin: Plugin
     event_type: type[Any]
@@ -83,11 +91,14 @@ class PluginRegistry:
         self.commands: dict[str, CommandRoute] = {}
         self.buttons: dict[str, CommandRoute] = {}  # "<plugin>.<button>" -> handler
         self.pre_stages: list[tuple[str, Plugin, Method]] = []
+        self.outgoing: list[tuple[Plugin, Method]] = []
         self.jobs: list[JobRoute] = []
         self.events: list[EventRoute] = []
-        self._fallback: tuple[Plugin, Method] | None = None
+        self._fallbacks: list[FallbackRoute] = []
         for plugin in plugins:
             self._collect(plugin)
+        # Stable: equal priorities keep plugin (dependency) order.
+        self._fallbacks.sort(key=lambda route: route.priority)
 
     def _collect(self, plugin: Plugin) -> None:
         for _, method in inspect.getmembers(plugin, inspect.ismethod):
@@ -118,8 +129,10 @@ class PluginRegistry:
             self.buttons[f"{plugin.name}.{mark.name}"] = CommandRoute(plugin, method, mark.admin)
         elif isinstance(mark, PreStageMark):
             self.pre_stages.append((mark.name, plugin, method))
+        elif isinstance(mark, OutgoingMark):
+            self.outgoing.append((plugin, method))
         elif isinstance(mark, FallbackMark):
-            self._fallback = (plugin, method)
+            self._fallbacks.append(FallbackRoute(plugin, method, mark.priority))
 
     # -- enable / disable -------------------------------------------------------------
     def is_enabled(self, name: str) -> bool:
@@ -150,10 +163,9 @@ class PluginRegistry:
         route = self.buttons.get(name)
         return route if route and self.is_enabled(route.plugin.name) else None
 
-    def fallback(self) -> tuple[Plugin, Method] | None:
-        if self._fallback and self.is_enabled(self._fallback[0].name):
-            return self._fallback
-        return None
+    def fallbacks(self) -> list[FallbackRoute]:
+        """The fallback chain of enabled plugins, lowest priority first."""
+        return [route for route in self._fallbacks if self.is_enabled(route.plugin.name)]
 
     def enabled_intents(self) -> set[str]:
         return {name for name, r in self.intents.items() if self.is_enabled(r.plugin.name)}

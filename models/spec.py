@@ -34,6 +34,10 @@ class ModelSpec(Generic[M, Req, Res]):
     # Runs once after loading (e.g. one dummy batch), so the first user does not pay for
     # lazy initialisation inside the framework.
     warmup: Callable[[M], None] | None = None
+    # Runs at shutdown (e.g. ends a worker process the model lives in).
+    unloader: Callable[[M], None] | None = None
+    # The model's memory when it is not simply this process's growth at load (worker processes).
+    memory_mb: Callable[[M], float | None] | None = None
 
     def __post_init__(self) -> None:
         # Fail at registration, not on the first request hours later.

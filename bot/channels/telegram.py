@@ -185,6 +185,14 @@ class TelegramChannel:
             raise FileNotFoundError(f"download of {attachment.ref} returned nothing")
         return data.read()
 
+    async def show_action(self, chat_id: int, action: str) -> None:
+        """Show "typing…", "recording voice…" under the chat title for ~5 s (best effort: an action
+        is a courtesy, never worth a retry or an error)."""
+        try:
+            await self.bot.send_chat_action(chat_id=chat_id, action=action)
+        except Exception as error:  # see docstring
+            log.debug("chat action %s for %s failed: %s", action, chat_id, error)
+
     # -- internals -------------------------------------------------------------------------
     async def _identity(self) -> BotIdentity:
         if self._me is None:

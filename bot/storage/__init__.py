@@ -27,7 +27,7 @@ from bot.storage.tables import (
     UserRow,
 )
 from bot.storage.users import UserDirectory
-from bot.storage.vocab import Outcome, ReplyStatus, Role
+from bot.storage.vocab import Outcome, ReplyStatus, Role, UserSetting
 
 __all__ = [
     "AuditLog",
@@ -54,5 +54,6 @@ __all__ = [
     "UserDirectory",
     "UserRecord",
     "UserRow",
+    "UserSetting",
     "to_reply",
 ]

@@ -29,3 +29,10 @@ class Role(enum.StrEnum):
     USER = "user"
     ADMIN = "admin"
     BANNED = "banned"  # messages are recorded but not answered
+
+
+class UserSetting(enum.StrEnum):
+    """Keys of ``users.settings`` that more than one plugin reads or writes."""
+
+    # bool: answer with voice messages (/settings in account, /voice in voice)
+    VOICE_REPLIES = "voice_replies"

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.events import Button
 from bot.plugins import Context, Plugin, button, command
-from bot.storage import AuditLog, UserDirectory
+from bot.storage import AuditLog, UserDirectory, UserSetting
 
 LANGUAGES = {"ru": "Русский", "en": "English"}
 # Offered as buttons; any other IANA zone works with /timezone NAME (reminders plugin).
@@ -14,7 +14,7 @@ TIMEZONE_PRESETS = (
     "Europe/Kaliningrad", "Europe/Moscow", "Asia/Yekaterinburg", "Asia/Novosibirsk",
     "Asia/Vladivostok", "Europe/London", "America/New_York", "UTC",
 )  # fmt: skip
-VOICE_REPLIES = "voice_replies"
+VOICE_REPLIES = UserSetting.VOICE_REPLIES
 
 
 class Account(Plugin):

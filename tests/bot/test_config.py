@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.config import ConfigError, load_settings
+from bot.config import ConfigError, PluginsSettings, load_settings
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -19,8 +19,10 @@ def test_shipped_config_matches_the_defaults(tmp_path: Path) -> None:
     # Relative paths resolve against the config file's folder, not the working directory.
     assert shipped.app.data_dir == REPO / "var"
     assert shipped.storage.url.endswith(str(REPO / "var" / "sova.db"))
-    assert shipped.plugins.enabled == ("smalltalk", "account", "reminders", "voice", "admin")
+    assert shipped.plugins.enabled == PluginsSettings().enabled
+    assert "qa" in shipped.plugins.enabled
     assert shipped.plugins.section("reminders")["max_timer_s"] == 604800
+    assert shipped.plugins.section("qa")["answer_threshold"] == 0.5
 
 
 def test_environment_overrides_the_file(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from models import ModelRegistry, asr
+from models import ModelRegistry, whisper_weights
 from models.asr import (
     Transcript,
     WhisperAsr,
@@ -87,7 +87,7 @@ def test_packaged_base_is_joined_once(cache_dir: Path, monkeypatch: pytest.Monke
     def no_join(*args: object) -> str:
         raise AssertionError("model.bin was joined again")
 
-    monkeypatch.setattr(asr, "_join_parts", no_join)
+    monkeypatch.setattr(whisper_weights, "_join_parts", no_join)
     assert packaged_whisper_base(cache_dir) == folder
     again = (folder / "model.bin").stat()
     assert (again.st_ino, again.st_mtime_ns) == (stat.st_ino, stat.st_mtime_ns)
@@ -108,7 +108,7 @@ def test_packaged_base_repairs_damage(tmp_path: Path) -> None:
         f.write(b"\x00" * 16)
     sha_before = (folder / "model.bin.verified.json").read_text()
     packaged_whisper_base(tmp_path)
-    assert asr._sha256(model_bin) in sha_before
+    assert whisper_weights._sha256(model_bin) in sha_before
     # Touched only: re-hashed once, not re-joined.
     model_bin.touch()
     ino = model_bin.stat().st_ino
