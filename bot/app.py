@@ -22,7 +22,15 @@ from bot.channels import Channel
 from bot.config import Settings
 from bot.delivery import ReplyDelivery
 from bot.dialogue import DialogueManager
-from bot.events import Event, InboundMessage, MessageKind, OutboundReply, TurnCompleted, utcnow
+from bot.events import (
+    Event,
+    InboundMessage,
+    MessageKind,
+    OutboundReply,
+    TurnCompleted,
+    attachment_from_json,
+    utcnow,
+)
 from bot.experiments import Experiments
 from bot.i18n import Translations
 from bot.nlu import IntentCatalog, NluEngine, NluOptions
@@ -316,6 +324,7 @@ class Sova:
                 channel=record.channel,
                 kind=MessageKind(record.kind),
                 text=record.text,
+                attachment=attachment_from_json(record.attachment),
                 external_update_id=record.external_update_id,
             )
             await self._bus.publish(message)

@@ -191,6 +191,15 @@ def _encode(value: Any) -> Any:
     return value
 
 
+def attachment_from_json(value: dict[str, Any] | None) -> Attachment | None:
+    """An ``Attachment`` back from its stored dict; unknown keys (from a newer version) are
+    ignored rather than failing a replay."""
+    if value is None:
+        return None
+    known = {f.name for f in dataclasses.fields(Attachment)}
+    return Attachment(**{k: v for k, v in value.items() if k in known})
+
+
 def _decode_field(cls: type[Event], name: str, value: Any) -> Any:
     if value is None:
         return None
@@ -199,7 +208,7 @@ def _decode_field(cls: type[Event], name: str, value: Any) -> Any:
     if name == "kind" and cls is InboundMessage:
         return MessageKind(value)
     if name == "attachment":
-        return Attachment(**value)
+        return attachment_from_json(value)
     if name == "buttons":
         return tuple(tuple(Button(**b) for b in row) for row in value)
     return value

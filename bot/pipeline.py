@@ -43,6 +43,7 @@ from bot.storage import (
     UserDirectory,
     UserRecord,
 )
+from bot.uploads import extension_of
 
 log = logging.getLogger(__name__)
 
@@ -210,6 +211,9 @@ class Pipeline:
         if turn.lang != user.lang:
             await self.users.set_lang(user.id, turn.lang)
         textual = (MessageKind.TEXT, MessageKind.COMMAND, MessageKind.CALLBACK)
+        if turn.message.kind is MessageKind.DOCUMENT and not text:
+            await self._document_received(turn)
+            return "rejected"
         if turn.message.kind not in textual and not text:
             await self._say(turn, "unsupported")
             return "rejected"
@@ -402,6 +406,24 @@ class Pipeline:
         if reason == "not_understood":
             reason = self.texts.t("not_understood", turn.lang)
         await self._reply(turn, f"{reason} {prompt}" if reason else prompt)
+
+    async def _document_received(self, turn: Turn) -> None:
+        """A document without a caption: kept (``ctx.document()`` finds it for a while) and
+        answered with what the plugins that take this kind of file can do with it."""
+        attachment = turn.message.attachment
+        name = (attachment.file_name if attachment else None) or "document"
+        extension = extension_of(name)
+        hints = [
+            f"• {plugin.t('document_hint', turn.lang)}"
+            for plugin in self.registry.plugins.values()
+            if extension in plugin.documents and self.registry.is_enabled(plugin.name)
+        ]
+        if not hints:
+            await self._say(turn, "document_unusable", name=name)
+            return
+        await self._reply(
+            turn, self.texts.t("document_received", turn.lang, name=name) + "\n" + "\n".join(hints)
+        )
 
     async def _say(self, turn: Turn, key: str, **values: Any) -> None:
         await self._reply(turn, self.texts.t(key, turn.lang, **values))

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import inspect
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
@@ -30,13 +31,21 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ConfigDict
 
 from bot.bus import Bus
-from bot.events import Button, Event, InboundMessage, OutboundReply
+from bot.events import (
+    Button,
+    Event,
+    InboundMessage,
+    MessageKind,
+    OutboundReply,
+    attachment_from_json,
+)
 from bot.experiments import Experiments
 from bot.i18n import Translations
 from bot.nlu import SlotValue
 from bot.progress import ProgressMessage
 from bot.scheduler import Scheduler
-from bot.storage import Database, UserRecord
+from bot.storage import Database, InteractionLog, UserRecord
+from bot.uploads import RECENT_DOCUMENT_WINDOW, UploadedFile
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -275,6 +284,10 @@ class Plugin:
     name: ClassVar[str]
     config_model: ClassVar[type[BaseModel]] = NoConfig
     depends_on: ClassVar[tuple[str, ...]] = ()
+    # Extensions (".csv") of the documents this plugin works on. A document sent without a
+    # caption gets "got it, now say what to do", with the locale text ``document_hint`` of
+    # each enabled plugin that takes its extension.
+    documents: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, runtime: PluginRuntime, config: BaseModel) -> None:
         self.runtime = runtime
@@ -410,6 +423,28 @@ class Context:
         runtime, message = self.plugin.runtime, self.message
         return show_action_while(
             lambda: runtime.show_action(message.channel, message.chat_id, action)
+        )
+
+    async def document(self) -> UploadedFile | None:
+        """The document this message carries or, failing that, the newest one the same user
+        sent in this chat within ``RECENT_DOCUMENT_WINDOW`` ("send a file, then say what to
+        do with it"); None when there is none. Downloads it from the channel."""
+        message = self.message
+        if message.kind is not MessageKind.DOCUMENT or message.attachment is None:
+            since = datetime.now(UTC) - RECENT_DOCUMENT_WINDOW
+            record = await InteractionLog(self.db).latest_document(
+                message.chat_id, message.user_id, since
+            )
+            attachment = None if record is None else attachment_from_json(record.attachment)
+            if record is None or attachment is None:
+                return None
+            message = dataclasses.replace(message, channel=record.channel, attachment=attachment)
+        assert message.attachment is not None
+        data = await self.plugin.runtime.download(message)
+        return UploadedFile(
+            file_name=message.attachment.file_name or "document",
+            mime_type=message.attachment.mime_type,
+            data=data,
         )
 
     async def variant(self, parameter: str, default: str) -> str:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, func, select, update
 
-from bot.events import InboundMessage, utcnow
+from bot.events import InboundMessage, MessageKind, utcnow
 from bot.storage import upsert
 from bot.storage.database import Database
 from bot.storage.records import InteractionRecord, snapshot
@@ -40,6 +41,7 @@ class InteractionLog:
                 user_id=msg.user_id,
                 kind=msg.kind.value,
                 text=msg.text,
+                attachment=None if msg.attachment is None else asdict(msg.attachment),
                 lang=msg.lang,
                 # When we recorded it, not msg.ts: a backlog replayed after downtime must
                 # not look "old and unfinished" to recovery the moment it is recorded.
@@ -138,6 +140,25 @@ class InteractionLog:
             .limit(limit)
         )
         return await self._records(statement)
+
+    async def latest_document(
+        self, chat_id: int, user_id: int, since: datetime
+    ) -> InteractionRecord | None:
+        """The newest message with a document from ``user_id`` in ``chat_id`` since ``since``."""
+        statement = (
+            select(MessageRow)
+            .where(
+                MessageRow.chat_id == chat_id,
+                MessageRow.user_id == user_id,
+                MessageRow.kind == MessageKind.DOCUMENT.value,
+                MessageRow.attachment.is_not(None),
+                MessageRow.created_at >= since,
+            )
+            .order_by(MessageRow.created_at.desc(), MessageRow.id.desc())
+            .limit(1)
+        )
+        records = await self._records(statement)
+        return records[0] if records else None
 
     async def count_since(self, ts: datetime) -> int:
         statement = select(func.count()).select_from(MessageRow).where(MessageRow.created_at >= ts)

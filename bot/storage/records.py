@@ -46,6 +46,7 @@ class InteractionRecord:
     user_id: int
     kind: str
     text: str
+    attachment: dict[str, Any] | None
     transcript: str | None
     lang: str | None
     intent: str | None

@@ -86,6 +86,9 @@ class MessageRow(Base):
     user_id: Mapped[int] = mapped_column(BigInteger, index=True)
     kind: Mapped[str] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(Text)
+    # The file that came with it (bot.events.Attachment as a dict): a replayed turn needs its
+    # audio again, and ctx.document() finds a file sent a few messages earlier.
+    attachment: Mapped[dict[str, Any] | None] = mapped_column(NullableJSON)
     transcript: Mapped[str | None] = mapped_column(Text)
     lang: Mapped[str | None] = mapped_column(String(8))
     intent: Mapped[str | None] = mapped_column(String(64), index=True)

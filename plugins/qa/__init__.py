@@ -27,6 +27,7 @@ from bot.plugins import Context, Plugin, TurnRejected, button, command, fallback
 from plugins.qa.answering import Answerer, AnsweringOptions
 from plugins.qa.background import BackgroundTasks
 from plugins.qa.config import QaConfig
+from plugins.qa.extract import detect_format
 from plugins.qa.feedback import AnswerFeedback
 from plugins.qa.kb_commands import KnowledgeBaseCommands
 from plugins.qa.knowledge_base import KnowledgeBase
@@ -192,18 +193,21 @@ class QuestionAnswering(Plugin):
 
     @pre_stage("kb_upload")
     async def route_upload(self, ctx: Context) -> InboundMessage | None:
-        """Any document from an administrator is an upload (``/kb add``). From anyone else a
-        document without a caption gets a clear refusal; one with a caption is read as its
-        caption, as before."""
+        """A text document (txt, md, html, pdf, docx) from an administrator, or any document
+        captioned /kb, is an upload (``/kb add``); from anyone else it gets a clear refusal
+        unless its caption asks something else. Other files (a CSV for a forecast) are left to
+        the plugins that take them."""
         message = ctx.message
         if message.kind is not MessageKind.DOCUMENT or message.attachment is None:
             return None
         caption = message.text.strip()
+        for_kb = caption.lower().startswith("/kb")
+        readable = detect_format(message.attachment.file_name or "", message.attachment.mime_type)
+        if not for_kb and (readable is None or (caption and not ctx.is_admin)):
+            return None
         if ctx.is_admin:
             return dataclasses.replace(message, text=UPLOAD_COMMAND)
-        if not caption or caption.lower().startswith("/kb"):
-            raise TurnRejected(ctx.t("upload_admins_only"))
-        return None
+        raise TurnRejected(ctx.t("upload_admins_only"))
 
 
 def is_a_question(text: str, alternatives: Sequence[tuple[str, float]]) -> bool:

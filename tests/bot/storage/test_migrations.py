@@ -48,7 +48,7 @@ async def test_upgrade_to_head_creates_every_table(empty_db: Database) -> None:
     assert await empty_db.current_revision() is None
     await empty_db.upgrade()
     assert await tables(empty_db) == ALL_TABLES
-    assert await empty_db.current_revision() == "0004"
+    assert await empty_db.current_revision() == "0005"
 
 
 async def test_models_match_the_migrations(empty_db: Database) -> None:
@@ -83,9 +83,9 @@ async def test_up_down_up_again(empty_db: Database) -> None:
     await empty_db.downgrade("base")
     await empty_db.upgrade("head")
     assert await tables(empty_db) == ALL_TABLES
-    assert await empty_db.current_revision() == "0004"
+    assert await empty_db.current_revision() == "0005"
     await empty_db.upgrade()  # already at head: a no-op, not an error
-    assert await empty_db.current_revision() == "0004"
+    assert await empty_db.current_revision() == "0005"
 
 
 def remind() -> None:
