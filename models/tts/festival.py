@@ -18,6 +18,7 @@ import threading
 import time
 from pathlib import Path
 
+from models.tts.process import stop_process
 from models.tts.speech import Speech, TtsError
 from models.tts.wav import read_wav
 
@@ -88,17 +89,8 @@ class FestivalRussian:
 
     def _stop(self) -> None:
         process, self._process = self._process, None
-        if process is None:
-            return
-        if process.stdin is not None:
-            process.stdin.close()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if process.stdout is not None:
-            process.stdout.close()
+        if process is not None:
+            stop_process(process)
 
     def _say(self, scheme: str, marker: str) -> str:
         """Send a Scheme expression, then wait until festival prints ``marker``."""

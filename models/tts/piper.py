@@ -16,6 +16,7 @@ import threading
 from pathlib import Path
 from typing import IO, Any
 
+from models.tts.process import stop_process
 from models.tts.speech import Speech, TtsError, pcm16_to_float
 
 WORKER_SCRIPT = Path(__file__).with_name("piper_worker.py")
@@ -83,15 +84,7 @@ class PiperWorker:
     def _stop(self) -> None:
         process, self._process = self._process, None
         if process is not None:
-            if process.stdin is not None:
-                process.stdin.close()
-            try:
-                process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-            if process.stdout is not None:
-                process.stdout.close()
+            stop_process(process)
         if self._stderr is not None:
             self._stderr.close()
             self._stderr = None
