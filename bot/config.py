@@ -131,7 +131,15 @@ class PluginsSettings(BaseModel):
 
     model_config = ConfigDict(extra="allow", frozen=True)
 
-    enabled: tuple[str, ...] = ("smalltalk", "account", "reminders", "voice", "admin", "qa")
+    enabled: tuple[str, ...] = (
+        "smalltalk",
+        "account",
+        "reminders",
+        "voice",
+        "admin",
+        "qa",
+        "forecast",
+    )
     entry_points: bool = True
 
     def section(self, name: str) -> dict[str, Any]:
