@@ -211,8 +211,7 @@ class Pipeline:
         if turn.lang != user.lang:
             await self.users.set_lang(user.id, turn.lang)
         textual = (MessageKind.TEXT, MessageKind.COMMAND, MessageKind.CALLBACK)
-        if turn.message.kind is MessageKind.DOCUMENT and not text:
-            await self._document_received(turn)
+        if not text and await self._file_without_caption(turn):
             return "rejected"
         if turn.message.kind not in textual and not text:
             await self._say(turn, "unsupported")
@@ -407,23 +406,36 @@ class Pipeline:
             reason = self.texts.t("not_understood", turn.lang)
         await self._reply(turn, f"{reason} {prompt}" if reason else prompt)
 
-    async def _document_received(self, turn: Turn) -> None:
-        """A document without a caption: kept (``ctx.document()`` finds it for a while) and
-        answered with what the plugins that take this kind of file can do with it."""
-        attachment = turn.message.attachment
-        name = (attachment.file_name if attachment else None) or "document"
-        extension = extension_of(name)
-        hints = [
-            f"• {plugin.t('document_hint', turn.lang)}"
-            for plugin in self.registry.plugins.values()
-            if extension in plugin.documents and self.registry.is_enabled(plugin.name)
-        ]
-        if not hints:
-            await self._say(turn, "document_unusable", name=name)
-            return
-        await self._reply(
-            turn, self.texts.t("document_received", turn.lang, name=name) + "\n" + "\n".join(hints)
-        )
+    async def _file_without_caption(self, turn: Turn) -> bool:
+        """A document or photo without a caption is kept (``ctx.document()`` / ``ctx.photo()``
+        find it later) and answered with what the plugins that take it can do with it. A
+        document no plugin takes is said to be unusable; such a photo is left to the
+        "unsupported" reply (False)."""
+        message = turn.message
+        if message.kind is MessageKind.DOCUMENT:
+            name = (message.attachment.file_name if message.attachment else None) or "document"
+            extension = extension_of(name)
+            takers = [p for p in self._enabled_plugins() if extension in p.documents]
+            if not takers:
+                await self._say(turn, "document_unusable", name=name)
+                return True
+            intro, hint_key = (
+                self.texts.t("document_received", turn.lang, name=name),
+                "document_hint",
+            )
+        elif message.kind is MessageKind.PHOTO:
+            takers = [p for p in self._enabled_plugins() if p.takes_photos]
+            if not takers:
+                return False
+            intro, hint_key = self.texts.t("photo_received", turn.lang), "photo_hint"
+        else:
+            return False
+        hints = [f"• {plugin.t(hint_key, turn.lang)}" for plugin in takers]
+        await self._reply(turn, "\n".join([intro, *hints]))
+        return True
+
+    def _enabled_plugins(self) -> list[Plugin]:
+        return [p for p in self.registry.plugins.values() if self.registry.is_enabled(p.name)]
 
     async def _say(self, turn: Turn, key: str, **values: Any) -> None:
         await self._reply(turn, self.texts.t(key, turn.lang, **values))

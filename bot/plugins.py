@@ -45,7 +45,7 @@ from bot.nlu import SlotValue
 from bot.progress import ProgressMessage
 from bot.scheduler import Scheduler
 from bot.storage import Database, InteractionLog, UserRecord
-from bot.uploads import RECENT_DOCUMENT_WINDOW, UploadedFile
+from bot.uploads import RECENT_FILE_WINDOW, UploadedFile
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -288,6 +288,9 @@ class Plugin:
     # caption gets "got it, now say what to do", with the locale text ``document_hint`` of
     # each enabled plugin that takes its extension.
     documents: ClassVar[tuple[str, ...]] = ()
+    # Whether it works on photos: a photo sent without a caption gets the locale text
+    # ``photo_hint`` of each enabled plugin that does.
+    takes_photos: ClassVar[bool] = False
 
     def __init__(self, runtime: PluginRuntime, config: BaseModel) -> None:
         self.runtime = runtime
@@ -427,13 +430,21 @@ class Context:
 
     async def document(self) -> UploadedFile | None:
         """The document this message carries or, failing that, the newest one the same user
-        sent in this chat within ``RECENT_DOCUMENT_WINDOW`` ("send a file, then say what to
-        do with it"); None when there is none. Downloads it from the channel."""
+        sent in this chat within ``RECENT_FILE_WINDOW`` ("send a file, then say what to do
+        with it"); None when there is none. Downloads it from the channel."""
+        return await self._file(MessageKind.DOCUMENT, "document")
+
+    async def photo(self) -> UploadedFile | None:
+        """Like ``document()``, for a photo ("send a photo, then say 'make it look like Van
+        Gogh'")."""
+        return await self._file(MessageKind.PHOTO, "photo.jpg")
+
+    async def _file(self, kind: MessageKind, unnamed: str) -> UploadedFile | None:
         message = self.message
-        if message.kind is not MessageKind.DOCUMENT or message.attachment is None:
-            since = datetime.now(UTC) - RECENT_DOCUMENT_WINDOW
-            record = await InteractionLog(self.db).latest_document(
-                message.chat_id, message.user_id, since
+        if message.kind is not kind or message.attachment is None:
+            since = datetime.now(UTC) - RECENT_FILE_WINDOW
+            record = await InteractionLog(self.db).latest_file(
+                message.chat_id, message.user_id, kind, since
             )
             attachment = None if record is None else attachment_from_json(record.attachment)
             if record is None or attachment is None:
@@ -442,7 +453,7 @@ class Context:
         assert message.attachment is not None
         data = await self.plugin.runtime.download(message)
         return UploadedFile(
-            file_name=message.attachment.file_name or "document",
+            file_name=message.attachment.file_name or unnamed,
             mime_type=message.attachment.mime_type,
             data=data,
         )

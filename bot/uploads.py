@@ -2,7 +2,7 @@
 
 Users often send a file first and say what to do with it next ("forecast the next 6 months"),
 so a plugin asks ``ctx.document()`` and gets the file of this message or, failing that, the
-latest document the same user sent in the same chat within ``RECENT_DOCUMENT_WINDOW``.
+latest document (or photo) the same user sent in the same chat within ``RECENT_FILE_WINDOW``.
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import PurePath
 
-RECENT_DOCUMENT_WINDOW = timedelta(hours=1)
+RECENT_FILE_WINDOW = timedelta(hours=1)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class UploadedFile:
-    """A document's name, declared type and bytes."""
+    """A document's or photo's name, declared type and bytes."""
 
     file_name: str
     mime_type: str | None

@@ -141,16 +141,17 @@ class InteractionLog:
         )
         return await self._records(statement)
 
-    async def latest_document(
-        self, chat_id: int, user_id: int, since: datetime
+    async def latest_file(
+        self, chat_id: int, user_id: int, kind: MessageKind, since: datetime
     ) -> InteractionRecord | None:
-        """The newest message with a document from ``user_id`` in ``chat_id`` since ``since``."""
+        """The newest message of ``kind`` (a document, a photo) with its file from ``user_id``
+        in ``chat_id`` since ``since``."""
         statement = (
             select(MessageRow)
             .where(
                 MessageRow.chat_id == chat_id,
                 MessageRow.user_id == user_id,
-                MessageRow.kind == MessageKind.DOCUMENT.value,
+                MessageRow.kind == kind.value,
                 MessageRow.attachment.is_not(None),
                 MessageRow.created_at >= since,
             )

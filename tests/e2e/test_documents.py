@@ -1,6 +1,6 @@
 """Documents through the Telegram emulator: a file without a caption is kept and answered with
-what the plugins can do with it; ``ctx.document()`` finds it on the next message; the message
-recorded keeps its file's reference."""
+what the plugins can do with it; ``ctx.document()`` finds it on the next message; photos the
+same with ``ctx.photo()``; the message recorded keeps its file's reference."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from bot.storage.tables import MessageRow
 from tests.e2e.harness import make_settings
 from tests.e2e.test_telegram_path import _reply, telegram_sova
 
+JPEG = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 4 + b"\xff\xd9"
 PLUGINS = ("smalltalk", "account", "tests.e2e.fixtures.file_reader")
 
 
@@ -39,12 +40,22 @@ async def test_a_file_first_then_what_to_do_with_it(tmp_path: Path, nlu_cache: P
         emulator.user_sends_document(BORIS_USER_ID, b"\x00\x01", "photo.raw")
         await _reply(emulator, BORIS_USER_ID, "nothing to do with this kind of file")
 
+        # A photo without a caption: the same, with ctx.photo().
+        emulator.user_sends_photo(BORIS_USER_ID, JPEG)
+        photo_hint = await _reply(emulator, BORIS_USER_ID, "Got the photo")
+        assert "• /photo_size weighs it" in photo_hint["text"]
+        emulator.user_sends_text(BORIS_USER_ID, "/photo_size")
+        await _reply(emulator, BORIS_USER_ID, f"photo of {len(JPEG)} bytes")
+        emulator.user_sends_text(ANNA_USER_ID, "/photo_size")
+        await _reply(emulator, ANNA_USER_ID, "no photo")
+
     # The interaction log keeps each file's reference (a replayed turn needs it again).
     stored = await _stored_attachments(db_url)
     assert [(a.file_name, a.size) for a in stored] == [
         ("sales.csv", 22),
         ("days.csv", 6),
         ("photo.raw", 2),
+        (None, len(JPEG)),
     ]
 
 
