@@ -3,9 +3,12 @@
     python -m bench.forecast_m3 --data ../shared/data/forecasting/m3_monthly_series.csv \
         --out bench/out/forecast_m3.json [--limit N] [--aggregate quarterly|yearly]
 
-Every series is forecast by Sova's default (``plugins.forecast.engine.forecast``: the average
-of AutoETS, optimised Theta and CES, with its 80/95 % intervals, exactly as the plugin makes
-it), by plain ``AutoETS``, by seasonal naive, by Naive2 (the M4 competition's benchmark, for
+Every series is forecast by Sova's default exactly as the plugin makes it
+(``plugins.forecast.engine.forecast_checked`` with the plugin's default settings: the average
+of AutoETS, optimised Theta and CES with its 80/95 % intervals, then the rolling-origin
+backtest on the training part — never the test part — which replaces the average by one model
+when that model is clearly better there; its time is in Sova's ``seconds``), by plain
+``AutoETS``, by seasonal naive, by Naive2 (the M4 competition's benchmark, for
 OWA) and by the standard Theta method. The models take turns series by series, so load from
 other processes on the machine hits them alike; ``seconds`` is each model's own fitting time.
 
@@ -32,7 +35,8 @@ import numpy as np
 import numpy.typing as npt
 
 from bench.output import write_json
-from plugins.forecast.engine import forecast as sova_forecast
+from plugins.forecast.config import ForecastConfig
+from plugins.forecast.engine import forecast_checked
 
 Array = npt.NDArray[np.float64]
 
@@ -40,7 +44,9 @@ REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "forecasting" / "m3_monthly_series.csv"
 SEASON_LENGTHS = {"MONTHLY": 12, "QUARTERLY": 4, "YEARLY": 1, "OTHER": 1}
 AGGREGATES = {"quarterly": (3, "QUARTERLY"), "yearly": (12, "YEARLY")}
-LEVELS = (80, 95)
+DEFAULTS = ForecastConfig()
+"""The plugin's defaults: method ``auto``, levels 80/95, 3 backtest origins, history cap."""
+LEVELS = tuple(DEFAULTS.levels)
 # The issue's reference figures (1,428 monthly series, 2 cores, statsforecast 2.1.1).
 REFERENCE = (
     ("Naive2", 16.76, 1.038, 1.000, 0.3),
@@ -149,10 +155,25 @@ def _statsforecast(make: Callable[[int], Any]) -> Callable[[Series], tuple[Array
 
 
 def _sova(series: Series) -> tuple[Array, Any]:
-    result = sova_forecast(
-        series.train, series.test.size, season_length=series.season_length, levels=LEVELS
+    # As plugins.forecast.forecasting.forecast_series does: the same history cap, method,
+    # levels and backtest; only the training part is passed, so the test part is never seen.
+    result, check = forecast_checked(
+        series.train[-DEFAULTS.max_history_points :],
+        series.test.size,
+        season_length=series.season_length,
+        method=DEFAULTS.method,
+        levels=LEVELS,
+        origins=DEFAULTS.backtest_origins,
     )
+    for key in (f"windows_{check.windows}", result.chosen):
+        if key:
+            _BACKTEST[key] = _BACKTEST.get(key, 0) + 1
     return result.mean, result.bounds
+
+
+_BACKTEST: dict[str, int] = {}
+"""Series per number of backtest windows (``windows_3``), and per model the backtest chose
+instead of the average (``ets``, ...)."""
 
 
 def _models() -> dict[str, Callable[[Series], tuple[Array, Any]]]:
@@ -194,6 +215,7 @@ def run(series: list[Series]) -> dict[str, Any]:
             print(f"{i + 1}/{len(series)} series", file=sys.stderr)
     result = _summarise(smapes, mases, seconds, inside, points, len(series))
     result["failures"] = {name: n for name, n in failures.items() if n}
+    result["sova_backtest"] = dict(sorted(_BACKTEST.items()))
     return result
 
 
@@ -256,6 +278,10 @@ def print_table(result: dict[str, Any], title: str) -> None:
         )
     for name, count in result["failures"].items():
         print(f"{name} failed on {count} series (scored on the naive forecast there)")
+    found = result["sova_backtest"]
+    windows = ", ".join(f"{n} with {k[8:]}" for k, n in found.items() if k.startswith("windows_"))
+    chosen = ", ".join(f"{n} by {k}" for k, n in found.items() if not k.startswith("windows_"))
+    print(f"Sova's backtest windows per series: {windows}; average replaced: {chosen or 'never'}")
     coverage = result["sova_interval_coverage"]
     print(f"Sova interval coverage: 80 % → {coverage['80']:.1%}, 95 % → {coverage['95']:.1%}")
     print("The issue's reference (1,428 monthly series):")

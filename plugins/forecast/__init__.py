@@ -19,6 +19,7 @@ import asyncio
 import logging
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -31,7 +32,6 @@ from bot.plugins import Context, Plugin, command, intent, job
 from bot.storage import UserRow
 from plugins.forecast.chart import ChartLabels, draw_chart
 from plugins.forecast.config import ForecastConfig
-from plugins.forecast.engine import Forecast
 from plugins.forecast.export import write_forecast_csv
 from plugins.forecast.forecasting import (
     ForecastRequest,
@@ -250,13 +250,12 @@ def _requested_level(ctx: Context, level: float | None) -> float | None:
 def _non_negative(result: SeriesForecast) -> SeriesForecast:
     """Message counts cannot go below zero; neither may their forecast or its bounds."""
     fc = result.forecast
-    clipped = Forecast(
-        np.clip(fc.mean, 0, None),
-        {lv: (np.clip(lo, 0, None), np.clip(hi, 0, None)) for lv, (lo, hi) in fc.bounds.items()},
-        fc.method,
-        fc.models,
-        fc.season_length,
-        fc.notes,
+    clipped = replace(
+        fc,
+        mean=np.clip(fc.mean, 0, None),
+        bounds={
+            lv: (np.clip(lo, 0, None), np.clip(hi, 0, None)) for lv, (lo, hi) in fc.bounds.items()
+        },
     )
     return SeriesForecast(result.series, clipped, result.dates, result.horizon, result.backtest)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from plugins.forecast.engine import Backtest, Forecast, backtest, forecast
+from plugins.forecast.engine import Backtest, Forecast, forecast_checked
 from plugins.forecast.horizon import Horizon, default_steps, parse_horizon
 from plugins.forecast.series import PreparedSeries, future_dates, prepare
 from plugins.forecast.table import read_table
@@ -37,7 +37,8 @@ class Limits:
 
 @dataclass(frozen=True, slots=True)
 class SeriesForecast:
-    """A prepared series, its forecast and future dates, and the backtest errors."""
+    """A prepared series, its forecast and future dates, and the backtest errors (which
+    chose ``forecast.chosen`` when set)."""
 
     series: PreparedSeries
     forecast: Forecast
@@ -69,22 +70,15 @@ def forecast_series(
         max_steps=limits.max_horizon,
     ) or Horizon(min(default_steps(series.frequency), limits.max_horizon))
     season = series.frequency.season_length
-    result = forecast(
+    # With "auto", the backtest runs and may replace the average by one clearly better model.
+    result, errors = forecast_checked(
         series.values,
         horizon.steps,
         season_length=season,
         method=request.method,
         levels=request.levels,
+        origins=limits.backtest_origins,
     )
-    errors = Backtest({}, 0, 0)
-    if limits.backtest_origins and request.method == "auto" and "constant" not in result.notes:
-        errors = backtest(
-            series.values,
-            horizon.steps,
-            season_length=result.season_length,
-            origins=limits.backtest_origins,
-            forms=result.forms,
-        )
     return SeriesForecast(
         series, result, future_dates(last, series.frequency, horizon.steps), horizon, errors
     )

@@ -15,7 +15,7 @@ from bot.app import Sova
 from bot.channels.emulator import ANNA_USER_ID, BORIS_USER_ID, EmulatorServer
 from bot.launch import telegram_channel
 from tests.e2e.harness import make_settings
-from tests.plugins.forecast.samples import csv_of, trend_csv
+from tests.plugins.forecast.samples import csv_of, seasonal_trend, trend_csv
 
 
 @asynccontextmanager
@@ -64,7 +64,8 @@ async def test_csv_with_a_caption_gets_chart_summary_and_csv(
         text = _text(summary)
         assert "forecast for 12 months ahead (Jan 2024 – Dec 2024)" in text
         assert "Trend: rising" in text and "Seasonality: strong" in text
-        assert "Model: the average of ETS(" in text
+        # A clean season on a trend: the backtest shows ETS exact and uses it alone.
+        assert "Model: ETS(A,A,A), chosen by the check on your data" in text
 
         document = await _next(emulator, BORIS_USER_ID, summary["message_id"], "document")
         assert document["document"]["file_name"] == "forecast_sales.csv"
@@ -73,6 +74,8 @@ async def test_csv_with_a_caption_gets_chart_summary_and_csv(
         )
         assert rows[0][:3] == ["date", "series", "forecast"]
         assert [r[0] for r in rows[1:]][:2] == ["2024-01-01", "2024-02-01"] and len(rows) == 13
+        truth = seasonal_trend(60, slope=2.0)[48:]
+        assert max(abs(float(r[2]) - v) for r, v in zip(rows[1:], truth, strict=True)) < 0.1
 
 
 async def test_file_first_then_the_request_and_a_bad_cell(tmp_path: Path, nlu_cache: Path) -> None:

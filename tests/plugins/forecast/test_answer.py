@@ -5,9 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bot.i18n import Translations
@@ -16,7 +17,13 @@ from plugins.forecast.chart import ChartLabels, draw_chart
 from plugins.forecast.export import write_forecast_csv
 from plugins.forecast.forecasting import ForecastRequest, Limits, SeriesForecast, forecast_file
 from plugins.forecast.summary import summarise
-from tests.plugins.forecast.samples import csv_of, monthly_csv, trend_csv
+from tests.plugins.forecast.samples import (
+    csv_of,
+    month_starts,
+    monthly_csv,
+    seasonal_trend,
+    trend_csv,
+)
 
 TEXTS = Translations.load(Forecasting.folder() / "locales")
 LIMITS = Limits(max_rows=1000, max_series=4, max_horizon=500, backtest_origins=2)
@@ -58,8 +65,9 @@ def test_csv_has_a_row_per_step_and_series_with_both_intervals(tmp_path: Path) -
 def test_russian_csv_opens_in_a_russian_spreadsheet(tmp_path: Path) -> None:
     path = write_forecast_csv(_run(monthly_csv(48)), tmp_path / "f.csv", lang="ru")
     text = path.read_text(encoding="utf-8-sig")
-    first = text.splitlines()[1].split(";")
-    assert first[0] == "2024-01-01" and "," in first[2] and "." not in first[2]
+    first, second = (line.split(";") for line in text.splitlines()[1:3])
+    # (January is a whole number, 124: ETS continues this clean series exactly)
+    assert first[0] == "2024-01-01" and "," in second[2] and "." not in "".join(second[2:])
 
 
 def test_english_summary() -> None:
@@ -70,9 +78,36 @@ def test_english_summary() -> None:
     )
     assert "Seasonality: strong, repeating every year; highest: April, lowest: October." in text
     assert "• Jan 2024: " in text and "(95%: " in text
-    assert "Model: the average of ETS(" in text and "Theta, CES" in text
-    assert "average error (sMAPE)" in text and "Intervals (80% / 95%)" in text
+    # A clean season on a trend: the backtest shows ETS far ahead and uses it alone.
+    assert "Model: ETS(A,A,A), chosen by the check on your data below" in text
+    assert "average error (sMAPE)" in text and "(alone: ETS 0.0%, Theta " in text
+    assert "ETS alone was far more accurate than the average there (0.0% against " in text
+    assert 'To pick a model yourself, say e.g. "forecast with only ' in text
+    assert "Intervals (80% / 95%): the model's own prediction intervals." in text
     assert "{" not in text  # every placeholder filled
+
+
+def test_a_clean_seasonal_trend_is_continued_by_ets_alone() -> None:
+    result = _run(trend_csv(2.0))[0]
+    assert result.forecast.chosen == "ets" and result.backtest.windows == 2
+    truth = seasonal_trend(54, slope=2.0)[48:]
+    np.testing.assert_allclose(result.forecast.mean, truth, atol=0.05)  # the file has 2 decimals
+
+
+def test_a_noisy_series_keeps_the_average_and_points_out_the_better_model() -> None:
+    rng = np.random.default_rng(1)
+    values = seasonal_trend(60, slope=1.0) + rng.normal(0, 4, 60)
+    days = month_starts(date(2019, 1, 1), 60)
+    rows = [f"{d:%Y-%m-%d},{v:.2f}" for d, v in zip(days, values, strict=True)]
+    results = _run(csv_of("date,sales", rows))
+    assert results[0].forecast.chosen is None and results[0].backtest.windows == 2
+    text = _summary(results, "en")
+    assert "Model: the average of ETS(" in text and "Theta, CES" in text
+    assert re.search(
+        r'alone did better \([\d.]+% against [\d.]+%\): say "forecast with only', text
+    )
+    assert "chosen by the check" not in text and "{" not in text
+    assert "Модель: среднее ETS(" in _summary(results, "ru")
 
 
 def test_russian_summary() -> None:
@@ -81,6 +116,9 @@ def test_russian_summary() -> None:
     assert "Тренд: спад — прогноз на " in text and "за те же 6 месяцев годом ранее" in text
     assert "Сезонность: сильная" in text
     assert "максимум — апрель" in text and "• январь 2024: " in text
+    assert "Модель: ETS(A,A,A) — выбрана проверкой на ваших данных (ниже)" in text
+    assert "ETS в одиночку была там намного точнее среднего (0,0% против " in text
+    assert "скажите, например, «прогноз только " in text
     assert "{" not in text
 
 

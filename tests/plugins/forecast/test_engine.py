@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from plugins.forecast import engine
-from plugins.forecast.engine import backtest, forecast, smape
+from plugins.forecast.engine import Backtest, backtest, forecast, forecast_checked, smape
 from tests.plugins.forecast.samples import seasonal_trend
 
 
@@ -71,7 +71,7 @@ def test_a_named_model_is_used_alone(method: str, prefix: str) -> None:
 def test_failing_models_fall_back_to_naive(monkeypatch: pytest.MonkeyPatch) -> None:
     real = engine._fit_one
 
-    def only_naive(name: str, *args: object, **kwargs: object) -> engine._Fit:
+    def only_naive(name: str, *args: object, **kwargs: object) -> engine.Fit:
         if name != "naive":
             raise FloatingPointError("diverged")
         return real(name, *args, **kwargs)  # type: ignore[arg-type]
@@ -108,3 +108,75 @@ def test_the_backtest_refits_the_forms_the_full_series_chose() -> None:
     searched = backtest(history, 6, season_length=12, origins=2)
     assert fixed.windows == searched.windows == 2
     assert fixed.errors["ets"] == pytest.approx(searched.errors["ets"], abs=0.5)
+
+
+# -- the backtest's decision (forecast_checked) ------------------------------------------------
+def test_the_backtest_picks_ets_alone_on_a_clean_seasonal_trend() -> None:
+    # Theta misses the season, so the average damps it; ETS(A,A,A) continues it exactly.
+    history = seasonal_trend(48, slope=2.0)
+    truth = seasonal_trend(60, slope=2.0)[48:]
+    averaged = forecast(history, 12, season_length=12)
+    result, check = forecast_checked(history, 12, season_length=12, origins=3)
+    assert check.windows >= 2 and check.errors["ets"] < 0.01 < check.errors["auto"]
+    assert result.chosen == "ets" and result.method == "auto"
+    assert result.models == (averaged.components["ets"].name,)
+    assert smape(truth, averaged.mean) > 1.0  # what the average alone gave
+    assert smape(truth, result.mean) < 0.01
+    np.testing.assert_allclose(result.mean, truth, rtol=1e-3)
+    # ETS's own intervals, around ETS's forecast.
+    ets = averaged.components["ets"]
+    for level in (80, 95):
+        np.testing.assert_array_equal(result.bounds[level][0], ets.bounds[level][0])
+        np.testing.assert_array_equal(result.bounds[level][1], ets.bounds[level][1])
+
+
+def test_a_noisy_series_keeps_the_average() -> None:
+    rng = np.random.default_rng(1)
+    history = seasonal_trend(60, slope=1.0) + rng.normal(0, 4, 60)
+    result, check = forecast_checked(history, 12, season_length=12, origins=3)
+    best = min(check.errors[name] for name in engine.COMBINED)
+    # One model did somewhat better, not clearly: the average stays.
+    assert check.windows == 3 and engine.CLEARLY_BETTER * check.errors["auto"] < best
+    assert result.chosen is None and len(result.models) == 3
+    np.testing.assert_array_equal(result.mean, forecast(history, 12, season_length=12).mean)
+
+
+@pytest.mark.parametrize(
+    ("errors", "windows", "expected"),
+    [
+        ({"auto": 3.0, "ets": 0.9, "theta": 6.0, "ces": 2.0}, 2, "ets"),  # ≤ a third, 2.1 lower
+        ({"auto": 3.0, "ets": 1.1, "theta": 6.0, "ces": 2.0}, 3, None),  # above a third
+        ({"auto": 3.0, "ets": 0.9, "theta": 6.0, "ces": 2.0}, 1, None),  # one window only
+        ({"auto": 0.6, "ets": 0.15, "theta": 1.0, "ces": 0.7}, 3, None),  # only 0.45 lower
+        ({"auto": 9.0, "ets": 12.0, "theta": 8.0, "ces": 2.5}, 3, "ces"),
+    ],
+)
+def test_choose_needs_a_clear_margin(
+    errors: dict[str, float], windows: int, expected: str | None
+) -> None:
+    assert engine.choose(Backtest(errors, windows, 6), engine.COMBINED) == expected
+
+
+def test_a_chosen_ces_gets_its_own_intervals(monkeypatch: pytest.MonkeyPatch) -> None:
+    # CES's simulated intervals are not computed for the average; chosen alone, it gets them.
+    clear = Backtest({"auto": 6.0, "ets": 5.0, "theta": 9.0, "ces": 1.0}, 3, 6)
+    monkeypatch.setattr(engine, "backtest", lambda *args, **kwargs: clear)
+    history = seasonal_trend(60)
+    result, check = forecast_checked(history, 6, season_length=12, levels=(80, 95))
+    assert check is clear and result.chosen == "ces" and result.models == ("CES",)
+    assert not result.components["ces"].bounds
+    np.testing.assert_array_equal(result.mean, result.components["ces"].mean)
+    for low, high in result.bounds.values():
+        assert np.all(low <= result.mean) and np.all(result.mean <= high)
+
+
+def test_a_named_model_or_no_origins_skips_the_backtest(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail(*args: object, **kwargs: object) -> Backtest:
+        raise AssertionError("no backtest expected")
+
+    monkeypatch.setattr(engine, "backtest", fail)
+    history = seasonal_trend(48, slope=2.0)
+    named, check = forecast_checked(history, 6, season_length=12, method="theta")
+    assert named.models == ("Theta",) and named.chosen is None and check.windows == 0
+    plain, check = forecast_checked(history, 6, season_length=12, origins=0)
+    assert len(plain.models) == 3 and plain.chosen is None and check.windows == 0
