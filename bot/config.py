@@ -139,6 +139,7 @@ class PluginsSettings(BaseModel):
         "admin",
         "qa",
         "forecast",
+        "abtest",
     )
     entry_points: bool = True
 

@@ -43,6 +43,7 @@ def _models_metadata() -> MetaData | None:
     command = getattr(options, "cmd", (None,))[0]
     if not getattr(options, "autogenerate", False) and getattr(command, "__name__", "") != "check":
         return None
+    import plugins.abtest.tables
     import plugins.admin.tables
     import plugins.qa.tables
     import plugins.reminders.tables  # noqa: F401

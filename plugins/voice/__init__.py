@@ -191,8 +191,15 @@ class Voice(Plugin):
         return dataclasses.replace(reply, kind="voice", file_path=str(note.path))
 
     async def _wants_voice(self, reply: OutboundReply) -> bool:
-        if self.settings.answer_voice_with_voice and reply.trace_id in self.voice_turns:
-            return True
+        if reply.trace_id in self.voice_turns:
+            # An A/B experiment may control this (docs/abtest.md); reading it here, where a
+            # spoken message is answered, counts only users who actually meet it.
+            default = "true" if self.settings.answer_voice_with_voice else "false"
+            variant = await self.runtime.experiments.variant(
+                "voice.answer_voice_with_voice", reply.user_id, default
+            )
+            if variant == "true":
+                return True
         user = await UserDirectory(self.runtime.db).get(reply.user_id)
         return bool(user and user.settings.get(UserSetting.VOICE_REPLIES, False))
 

@@ -26,7 +26,14 @@ CORE_TABLES = {
     "dialogue_state",
     "apscheduler_jobs",
 }
-ALL_TABLES = CORE_TABLES | {"reminders", "broadcasts", "qa_documents", "qa_passages"}
+ALL_TABLES = CORE_TABLES | {
+    "reminders",
+    "broadcasts",
+    "qa_documents",
+    "qa_passages",
+    "abtest_experiments",
+    "abtest_exposures",
+}
 
 
 @pytest.fixture
@@ -48,12 +55,13 @@ async def test_upgrade_to_head_creates_every_table(empty_db: Database) -> None:
     assert await empty_db.current_revision() is None
     await empty_db.upgrade()
     assert await tables(empty_db) == ALL_TABLES
-    assert await empty_db.current_revision() == "0005"
+    assert await empty_db.current_revision() == "0006"
 
 
 async def test_models_match_the_migrations(empty_db: Database) -> None:
     # Imported here, not at the top: it runs the whole reminders plugin package, and a
     # problem there should fail this test, not every migration test.
+    import plugins.abtest.tables
     import plugins.admin.tables
     import plugins.qa.tables
     import plugins.reminders.tables  # noqa: F401  (puts reminders on Base.metadata)
@@ -83,9 +91,9 @@ async def test_up_down_up_again(empty_db: Database) -> None:
     await empty_db.downgrade("base")
     await empty_db.upgrade("head")
     assert await tables(empty_db) == ALL_TABLES
-    assert await empty_db.current_revision() == "0005"
+    assert await empty_db.current_revision() == "0006"
     await empty_db.upgrade()  # already at head: a no-op, not an error
-    assert await empty_db.current_revision() == "0005"
+    assert await empty_db.current_revision() == "0006"
 
 
 def remind() -> None:
