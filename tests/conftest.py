@@ -8,11 +8,17 @@
   reachable the tests fail, saying so; ``SOVA_TEST_SKIP_POSTGRES=1`` skips them instead.
 - ``database_url``: parametrised over both backends (test ids ``[sqlite]``/``[postgres]``).
 - ``database``: a ``bot.storage.Database`` on ``database_url``, migrated to head.
+
+Every test also gets the root logger back as it found it: the CLI's ``main()`` (called in-process
+by the CLI tests) installs handlers on pytest's captured stderr, which later tests would write to
+after it is closed ("Logging error ... I/O operation on closed file"), and which replace the
+handler that captures logs for failure reports.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import secrets
 import threading
@@ -138,3 +144,18 @@ async def database(database_url: str) -> AsyncIterator[Database]:
 def nlu_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One NLU model cache for the whole run: the first build trains, later ones load it."""
     return tmp_path_factory.mktemp("nlu-cache")
+
+
+@pytest.fixture(autouse=True)
+def _root_logger_restored() -> Iterator[None]:
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    for handler in root.handlers:
+        if handler not in handlers:
+            root.removeHandler(handler)
+            handler.close()
+    for handler in handlers:
+        if handler not in root.handlers:
+            root.addHandler(handler)
+    root.setLevel(level)
