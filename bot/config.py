@@ -140,6 +140,7 @@ class PluginsSettings(BaseModel):
         "qa",
         "forecast",
         "abtest",
+        "recommend",
     )
     entry_points: bool = True
 

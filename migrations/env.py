@@ -46,6 +46,7 @@ def _models_metadata() -> MetaData | None:
     import plugins.abtest.tables
     import plugins.admin.tables
     import plugins.qa.tables
+    import plugins.recommend.tables
     import plugins.reminders.tables  # noqa: F401
 
     return Base.metadata

@@ -24,10 +24,11 @@ from pathlib import Path
 from bot.events import InboundMessage, MessageKind
 from bot.nlu import detect_language
 from bot.plugins import Context, Plugin, TurnRejected, button, command, fallback, intent, pre_stage
+from bot.uploads import extension_of
 from plugins.qa.answering import Answerer, AnsweringOptions
 from plugins.qa.background import BackgroundTasks
 from plugins.qa.config import QaConfig
-from plugins.qa.extract import detect_format
+from plugins.qa.extract import SUPPORTED_EXTENSIONS, detect_format
 from plugins.qa.feedback import AnswerFeedback
 from plugins.qa.kb_commands import KnowledgeBaseCommands
 from plugins.qa.knowledge_base import KnowledgeBase
@@ -202,7 +203,11 @@ class QuestionAnswering(Plugin):
             return None
         caption = message.text.strip()
         for_kb = caption.lower().startswith("/kb")
-        readable = detect_format(message.attachment.file_name or "", message.attachment.mime_type)
+        name = message.attachment.file_name or ""
+        # A named file the knowledge base cannot read (a .csv for a forecast) is not taken on
+        # its MIME type: phones often send CSV files as text/plain.
+        foreign = bool(extension_of(name)) and extension_of(name) not in SUPPORTED_EXTENSIONS
+        readable = None if foreign else detect_format(name, message.attachment.mime_type)
         if not for_kb and (readable is None or (caption and not ctx.is_admin)):
             return None
         if ctx.is_admin:

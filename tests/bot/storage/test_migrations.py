@@ -33,6 +33,9 @@ ALL_TABLES = CORE_TABLES | {
     "qa_passages",
     "abtest_experiments",
     "abtest_exposures",
+    "rec_items",
+    "rec_interactions",
+    "rec_tastes",
 }
 
 
@@ -55,7 +58,7 @@ async def test_upgrade_to_head_creates_every_table(empty_db: Database) -> None:
     assert await empty_db.current_revision() is None
     await empty_db.upgrade()
     assert await tables(empty_db) == ALL_TABLES
-    assert await empty_db.current_revision() == "0006"
+    assert await empty_db.current_revision() == "0007"
 
 
 async def test_models_match_the_migrations(empty_db: Database) -> None:
@@ -64,6 +67,7 @@ async def test_models_match_the_migrations(empty_db: Database) -> None:
     import plugins.abtest.tables
     import plugins.admin.tables
     import plugins.qa.tables
+    import plugins.recommend.tables
     import plugins.reminders.tables  # noqa: F401  (puts reminders on Base.metadata)
 
     await empty_db.upgrade()
@@ -91,9 +95,9 @@ async def test_up_down_up_again(empty_db: Database) -> None:
     await empty_db.downgrade("base")
     await empty_db.upgrade("head")
     assert await tables(empty_db) == ALL_TABLES
-    assert await empty_db.current_revision() == "0006"
+    assert await empty_db.current_revision() == "0007"
     await empty_db.upgrade()  # already at head: a no-op, not an error
-    assert await empty_db.current_revision() == "0006"
+    assert await empty_db.current_revision() == "0007"
 
 
 def remind() -> None:

@@ -42,14 +42,16 @@ def _context(message: InboundMessage, *, is_admin: bool) -> Context:
     )
 
 
-def _document(caption: str = "") -> InboundMessage:
+def _document(
+    caption: str = "", name: str = "notes.md", mime: str | None = None
+) -> InboundMessage:
     return InboundMessage(
         chat_id=5,
         user_id=5,
         channel="test",
         kind=MessageKind.DOCUMENT,
         text=caption,
-        attachment=Attachment(ref="file-1", file_name="notes.md", size=100),
+        attachment=Attachment(ref="file-1", file_name=name, mime_type=mime, size=100),
     )
 
 
@@ -66,6 +68,17 @@ async def test_anyone_elses_upload_is_refused(caption: str) -> None:
     ctx = _context(_document(caption), is_admin=False)
     with pytest.raises(TurnRejected, match="Only administrators"):
         await ctx.plugin.route_upload(ctx)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("is_admin", [True, False])
+@pytest.mark.parametrize("caption", ["", "/rec import", "forecast the next 6 months"])
+async def test_files_the_knowledge_base_cannot_read_are_left_to_other_plugins(
+    is_admin: bool, caption: str
+) -> None:
+    # Phones often send a CSV as text/plain: its name, not its MIME type, decides.
+    for name, mime in [("sales.csv", "text/plain"), ("report.xlsx", None)]:
+        ctx = _context(_document(caption, name, mime), is_admin=is_admin)
+        assert await ctx.plugin.route_upload(ctx) is None  # type: ignore[attr-defined]
 
 
 async def test_anyone_elses_captioned_document_is_read_as_its_caption() -> None:
