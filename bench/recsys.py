@@ -6,7 +6,9 @@
 ``--data`` reads user, item, rating, timestamp per line: comma-, tab- or "::"-separated, with
 or without a header. Every rating counts as an interaction (implicit feedback). ``--synthetic``
 generates a data set instead (``plugins/recommend/synthetic.py``: popularity skew, user taste
-clusters that drift from session to session, new releases over time).
+clusters that drift from session to session, new releases over time); ``--drift`` makes time
+matter as much as in MovieLens-100k (power-law appeal, popularity that peaks after release and
+decays, users active over windows from a day to half the log, picks that follow the trend).
 
 Split: temporal leave-last-out. Each user's most recent interaction is the test item and the
 rest is the training data; every model ranks all items the user has not interacted with in
@@ -345,13 +347,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--users", type=int, default=defaults.n_users)
     parser.add_argument("--items", type=int, default=defaults.n_items)
     parser.add_argument("--seed", type=int, default=defaults.seed)
+    parser.add_argument(
+        "--drift", action="store_true", help="synthetic: strong temporal drift (like MovieLens)"
+    )
     parser.add_argument("--out", type=Path, default=Path("bench/out/recsys.json"))
     args = parser.parse_args(argv)
     started = time.perf_counter()
     if args.synthetic:
-        options = SyntheticOptions(n_users=args.users, n_items=args.items, seed=args.seed)
+        options = SyntheticOptions(
+            n_users=args.users, n_items=args.items, seed=args.seed, drift=args.drift
+        )
         ratings = synthetic_ratings(options)
-        label = f"synthetic (users={args.users}, items={args.items}, seed={args.seed})"
+        label = (
+            f"synthetic (users={args.users}, items={args.items}, seed={args.seed}"
+            f"{', drift' if args.drift else ''})"
+        )
     else:
         ratings = read_ratings(args.data)
         label = str(args.data)

@@ -106,3 +106,23 @@ def test_synthetic_data_is_skewed_clustered_and_ordered() -> None:
     assert top_tenth > 0.2 * counts.sum()  # popularity skew: twice a uniform share
     assert len({(u, i) for u, i, _, _ in rows}) == len(rows)  # no repeats
     assert rows == list(generate(SyntheticOptions(n_users=80, n_items=300, seed=3)))
+
+
+def test_drifting_synthetic_data_follows_releases() -> None:
+    options = SyntheticOptions(n_users=120, n_items=300, seed=4, drift=True)
+    rows = list(generate(options))
+    plain = list(generate(SyntheticOptions(n_users=120, n_items=300, seed=4)))
+    assert rows == list(generate(options))  # deterministic
+    assert rows != plain
+    assert len({(u, i) for u, i, _, _ in rows}) == len(rows)
+    assert {r for _, _, r, _ in rows} >= {1.0, 2.0, 3.0, 4.0}  # low ratings count too
+
+    def time_spread(log: list[tuple[int, int, float, float]]) -> float:
+        """Median spread of an item's timestamps relative to the whole log's."""
+        times = np.asarray([t for _, _, _, t in log], dtype=float)
+        items = np.asarray([i for _, i, _, _ in log])
+        spreads = [times[items == i].std() for i in np.unique(items) if (items == i).sum() >= 10]
+        return float(np.median(spreads) / times.std())
+
+    # An item is watched around its peak after release: more so than without drift.
+    assert time_spread(rows) < 0.9 * time_spread(plain)
