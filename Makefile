@@ -38,6 +38,9 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	# The terrain model's metadata asks for onnxruntime-gpu on Linux; the CPU onnxruntime of the
+	# lock runs it, so it is installed without its dependencies (and cannot be in the lock).
+	$(BIN)/python -m pip install --quiet --no-deps adaptive-terrain-diffusion==0.4.2
 	touch $(STAMP)
 
 $(PIPER_STAMP): requirements-piper.lock

@@ -141,6 +141,7 @@ class PluginsSettings(BaseModel):
         "forecast",
         "abtest",
         "recommend",
+        "imagegen",
     )
     entry_points: bool = True
 

@@ -20,7 +20,7 @@ def test_shipped_config_matches_the_defaults(tmp_path: Path) -> None:
     assert shipped.app.data_dir == REPO / "var"
     assert shipped.storage.url.endswith(str(REPO / "var" / "sova.db"))
     assert shipped.plugins.enabled == PluginsSettings().enabled
-    assert {"qa", "forecast", "abtest", "recommend"} <= set(shipped.plugins.enabled)
+    assert {"qa", "forecast", "abtest", "recommend", "imagegen"} <= set(shipped.plugins.enabled)
     assert shipped.plugins.section("reminders")["max_timer_s"] == 604800
     assert shipped.plugins.section("qa")["answer_threshold"] == 0.5
 

@@ -34,7 +34,7 @@ def test_intent_file(engine: NluEngine, path: Path) -> None:
 
 @pytest.mark.parametrize("lang", ["ru", "en"])
 @pytest.mark.parametrize(
-    "plugin", ["reminders", "smalltalk", "qa", "forecast", "abtest", "recommend"]
+    "plugin", ["reminders", "smalltalk", "qa", "forecast", "abtest", "recommend", "imagegen"]
 )
 def test_enough_sentences_per_language(lang: str, plugin: str) -> None:
     tests = load_test_file(HERE / lang / f"{plugin}.yaml")
