@@ -19,6 +19,7 @@ import logging
 import secrets
 import time
 from pathlib import Path
+from typing import Any
 
 from PIL import Image
 
@@ -203,15 +204,11 @@ class ImageGen(Plugin):
             ctx, options.progress_after_s, lambda p: ctx.t("drawing_progress", percent=p)
         ) as progress:
             request = TextToImageRequest(prompt, sampling, first_seed, count, progress.report)
-            try:
-                result: TextToImageResult = await self.runtime.models.run(DIFFUSION, request)
-            except ModelBusy:
-                await ctx.reply(ctx.t("busy"))
-                return
-            except Exception:
-                log.exception("text-to-image failed (chat %s)", ctx.chat_id)
-                await ctx.reply(ctx.t("failed"))
-                return
+            result: TextToImageResult | None = await self._served(
+                ctx, DIFFUSION, request, "text-to-image"
+            )
+        if result is None:
+            return
         for pixels, image_seed in zip(result.images, result.seeds, strict=True):
             caption = ctx.t("generated_caption", prompt=prompt, seed=image_seed,
                             seconds=f"{result.seconds:.1f}")  # fmt: skip
@@ -294,15 +291,11 @@ class ImageGen(Plugin):
                 content, look, options.slow_style_steps, options.slow_style_max_side,
                 progress.report,
             )  # fmt: skip
-            try:
-                result: SlowResult = await self.runtime.models.run(SLOW_STYLE, request)
-            except ModelBusy:
-                await ctx.reply(ctx.t("busy"))
-                return
-            except Exception:
-                log.exception("style optimisation failed (chat %s)", ctx.chat_id)
-                await ctx.reply(ctx.t("failed"))
-                return
+            result: SlowResult | None = await self._served(
+                ctx, SLOW_STYLE, request, "style optimisation"
+            )
+        if result is None:
+            return
         caption = ctx.t("styled_slow_caption", style=style_name,
                         seconds=f"{time.perf_counter() - started:.0f}")  # fmt: skip
         await self._send_picture(ctx, result.pixels, "style", caption)
@@ -364,6 +357,17 @@ class ImageGen(Plugin):
         if pixels is None:
             await ctx.reply(ctx.t(f"send_photo_first_{action}"))
         return pixels
+
+    async def _served(self, ctx: Context, model: str, request: object, what: str) -> Any:
+        """The model's result, or None after telling the user it is busy or failed."""
+        try:
+            return await self.runtime.models.run(model, request)
+        except ModelBusy:
+            await ctx.reply(ctx.t("busy"))
+        except Exception:
+            log.exception("%s failed (chat %s)", what, ctx.chat_id)
+            await ctx.reply(ctx.t("failed"))
+        return None
 
     async def _send_picture(
         self, ctx: Context, pixels: RGB, stem: str, caption: str, *, kind: str = "photo"

@@ -71,6 +71,23 @@ def _items(options: SyntheticOptions, rng: np.random.Generator) -> _Items:
     return _Items(cluster, second, appeal, release)
 
 
+def _membership(items: _Items, options: SyntheticOptions) -> NDArray[np.float64]:
+    """Item x cluster weights: 1 for an item's cluster, 0.6 for its second one."""
+    membership = np.zeros((options.n_items, options.n_clusters))
+    membership[np.arange(options.n_items), items.cluster] = 1.0
+    has_second = items.second >= 0
+    membership[np.flatnonzero(has_second), items.second[has_second]] = 0.6
+    return membership
+
+
+def _interaction_count(
+    options: SyntheticOptions, rng: np.random.Generator, *, shift: float, sigma: float
+) -> int:
+    """A user's number of interactions: log-normal around the mean, within the bounds."""
+    drawn = rng.lognormal(np.log(options.mean_interactions) - shift, sigma)
+    return int(min(options.n_items // 2, max(options.min_interactions, drawn)))
+
+
 def generate(
     options: SyntheticOptions = SyntheticOptions(),
 ) -> Iterator[tuple[int, int, float, float]]:
@@ -81,22 +98,11 @@ def generate(
     rng = np.random.default_rng(options.seed)
     items = _items(options, rng)
     k = options.n_clusters
-    membership = np.zeros((options.n_items, k))
-    membership[np.arange(options.n_items), items.cluster] = 1.0
-    has_second = items.second >= 0
-    membership[np.flatnonzero(has_second), items.second[has_second]] = 0.6
+    membership = _membership(items, options)
     seconds_per_unit = 3 * 365 * 86400.0
     for user in range(options.n_users):
         taste = rng.dirichlet(np.full(k, 0.15))
-        count = int(
-            min(
-                options.n_items // 2,
-                max(
-                    options.min_interactions,
-                    rng.lognormal(np.log(options.mean_interactions) - 0.5, 1.0),
-                ),
-            )
-        )
+        count = _interaction_count(options, rng, shift=0.5, sigma=1.0)
         start = rng.random() * 0.85
         span = rng.uniform(0.02, 0.15)
         times = np.sort(start + rng.random(count) * span)
@@ -152,22 +158,11 @@ def _generate_drifting(options: SyntheticOptions) -> Iterator[tuple[int, int, fl
     rng = np.random.default_rng(options.seed)
     items = _drifting_items(options, rng)
     k = options.n_clusters
-    membership = np.zeros((options.n_items, k))
-    membership[np.arange(options.n_items), items.cluster] = 1.0
-    has_second = items.second >= 0
-    membership[np.flatnonzero(has_second), items.second[has_second]] = 0.6
+    membership = _membership(items, options)
     seconds_per_unit = 3 * 365 * 86400.0
     for user in range(options.n_users):
         taste = rng.dirichlet(np.full(k, 0.15))
-        count = int(
-            min(
-                options.n_items // 2,
-                max(
-                    options.min_interactions,
-                    rng.lognormal(np.log(options.mean_interactions) - 0.6, 1.1),
-                ),
-            )
-        )
+        count = _interaction_count(options, rng, shift=0.6, sigma=1.1)
         span = float(np.exp(rng.uniform(np.log(0.003), np.log(0.5))))
         start = rng.random() * (1.0 - span)
         times = np.sort(start + rng.random(count) * span)
