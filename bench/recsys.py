@@ -21,9 +21,11 @@ vectors); ``ndcg@10_se`` is the standard error of nDCG@10 over users (with 1,000
 about a tenth of the value, so a 10 % gap is about one standard error).
 
 Models, all in the same run and on the same split:
-- ``sova``: what the plugin runs by default (``plugins.recommend.algorithms``, settings from
-  ``RecommendConfig()``: EASE trained on plain histories, each user scored from their
-  recency-weighted row), without the diversity re-ranking;
+- ``sova``: what the plugin runs by default (``plugins.recommend.tuning.fit_blended`` with
+  ``RecommendConfig()``: EASE trained on plain histories; each user scored from their
+  recency-weighted row blended with the items' popularity just before the user's newest
+  interaction; half-life and blend chosen on held-out training interactions, which counts
+  as training time), without the diversity re-ranking;
 - ``sova_reranked``: the same with the plugin's diversity re-ranking, to show what it costs;
 - ``popularity``; ``implicit_als`` and ``implicit_bpr``: ``implicit`` with default settings
   (a fixed seed for reproducibility), recommending with ``model.recommend`` as its docs show.
@@ -52,12 +54,13 @@ from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 from bench.output import write_json
 from plugins.recommend.algorithms import algorithm_for
-from plugins.recommend.algorithms.base import FittedModel
+from plugins.recommend.blend import BlendedModel, timed_rows
 from plugins.recommend.config import RecommendConfig
 from plugins.recommend.diversity import rerank
-from plugins.recommend.matrix import user_rows
 from plugins.recommend.ranking import POOL_FACTOR
 from plugins.recommend.synthetic import SyntheticOptions, generate
+from plugins.recommend.timeline import TimedHistory
+from plugins.recommend.tuning import Choice, configured_blend, fit_blended
 
 TOP_K = 10
 TARGET_GAIN = 1.10
@@ -68,7 +71,7 @@ Rating = tuple[str, str, float, float]  # user, item, rating, timestamp
 class Split:
     """Leave-last-out: per user, the training history (oldest first) and the test item."""
 
-    histories: list[list[tuple[int, float]]]
+    histories: list[list[tuple[int, float, float]]]  # (item, weight, time), oldest first
     test_items: NDArray[np.int64]
     n_items: int
 
@@ -78,7 +81,7 @@ class Split:
 
     def train_matrix(self) -> sp.csr_matrix:
         """Binary users × items matrix of the training interactions (for the baselines)."""
-        return user_rows(self.histories, self.n_items, half_life=0)
+        return timed_rows(self.histories, self.n_items, half_life=0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,14 +125,15 @@ def leave_last_out(ratings: Sequence[Rating]) -> Split:
     for (user, item), (ts, line) in latest.items():
         per_user.setdefault(user, []).append((ts, line, item))
     items: dict[str, int] = {}
-    histories: list[list[tuple[int, float]]] = []
+    histories: list[list[tuple[int, float, float]]] = []
     tests: list[int] = []
     for user in sorted(per_user):
         events = sorted(per_user[user])
         if len(events) < 2:
             continue
         indices = [items.setdefault(item, len(items)) for _, _, item in events]
-        histories.append([(i, 1.0) for i in indices[:-1]])
+        times = [ts for ts, _, _ in events]
+        histories.append([(i, 1.0, ts) for i, ts in zip(indices[:-1], times[:-1], strict=True)])
         tests.append(indices[-1])
     return Split(histories, np.asarray(tests, dtype=np.int64), len(items))
 
@@ -150,16 +154,19 @@ def top_k_excluding(scores: NDArray[np.float32], seen: sp.csr_matrix, k: int) ->
     return top
 
 
-def run_sova(split: Split, config: RecommendConfig, *, diverse: bool) -> Ranked:
-    # As in the plugin: the model learns from plain histories; a user's list is scored from
-    # their recency-weighted row.
+def run_sova(split: Split, config: RecommendConfig, *, diverse: bool) -> tuple[Ranked, Choice]:
+    # As in the plugin: the model learns from plain histories, with the blend chosen on
+    # held-out interactions (both count as training time); a user's list is scored from
+    # their recency-weighted row blended with recent popularity.
     seen = split.train_matrix()
-    rows = user_rows(split.histories, split.n_items, config.recency_half_life)
     algorithm = algorithm_for(config.algorithm, config, split.n_items)
     start = time.perf_counter()
-    model = algorithm.fit(seen)
+    model, choice = fit_blended(
+        algorithm, split.histories, split.n_items,
+        defaults=configured_blend(config), tune=config.tune_blend,
+    )  # fmt: skip
     train_seconds = time.perf_counter() - start
-    top = _in_batches(model, rows, seen, TOP_K * POOL_FACTOR if diverse else TOP_K)
+    top = _in_batches(model, split.histories, seen, TOP_K * POOL_FACTOR if diverse else TOP_K)
     if diverse:
         similarity = _item_cosine(seen)
         top = np.stack(
@@ -169,8 +176,8 @@ def run_sova(split: Split, config: RecommendConfig, *, diverse: bool) -> Ranked:
                 for r in top
             ]
         )  # fmt: skip
-    latency = _latency(lambda u: model.score(rows[u]), split.n_users)
-    return Ranked(top, train_seconds, latency)
+    latency = _latency(lambda u: model.parts([split.histories[u]]).total, split.n_users)
+    return Ranked(top, train_seconds, latency), choice
 
 
 def _relevance(n: int) -> list[float]:
@@ -181,11 +188,15 @@ def _relevance(n: int) -> list[float]:
 
 
 def _in_batches(
-    model: FittedModel, rows: sp.csr_matrix, seen: sp.csr_matrix, k: int, batch: int = 512
+    model: BlendedModel,
+    histories: Sequence[TimedHistory],
+    seen: sp.csr_matrix,
+    k: int,
+    batch: int = 512,
 ) -> NDArray[np.int64]:
     parts = [
-        top_k_excluding(model.score(rows[s : s + batch]), seen[s : s + batch], k)
-        for s in range(0, rows.shape[0], batch)
+        top_k_excluding(model.parts(histories[s : s + batch]).total, seen[s : s + batch], k)
+        for s in range(0, len(histories), batch)
     ]
     return np.vstack(parts)
 
@@ -279,9 +290,10 @@ def score(split: Split, ranked: Ranked, similarity: NDArray[np.float32]) -> dict
 # -- the run ------------------------------------------------------------------------------------
 def evaluate(split: Split, config: RecommendConfig) -> dict[str, Any]:
     similarity = _item_cosine(split.train_matrix())
+    sova_ranked, choice = run_sova(split, config, diverse=False)
     runs: dict[str, Callable[[], Ranked]] = {
-        "sova": lambda: run_sova(split, config, diverse=False),
-        "sova_reranked": lambda: run_sova(split, config, diverse=True),
+        "sova": lambda: sova_ranked,
+        "sova_reranked": lambda: run_sova(split, config, diverse=True)[0],
         "implicit_als": lambda: run_implicit(split, "als"),
         "implicit_bpr": lambda: run_implicit(split, "bpr"),
         "popularity": lambda: run_popularity(split),
@@ -313,8 +325,15 @@ def evaluate(split: Split, config: RecommendConfig) -> dict[str, Any]:
             "algorithm": config.algorithm,
             "ease_l2": config.ease_l2,
             "ease_emphasis": config.ease_emphasis,
-            "recency_half_life": config.recency_half_life,
             "diversity": config.diversity,
+            "blend_tuned": config.tune_blend,
+            # What the tuning chose (or the configured values when it did not run).
+            "recency_half_life": choice.blend.half_life,
+            "trend_weight": choice.blend.trend_weight,
+            "trend_window": choice.blend.trend_window,
+            "tuning_cases": choice.cases,
+            "tuning_ndcg@10": round(choice.ndcg, 4),
+            "tuning_ndcg@10_defaults": round(choice.default_ndcg, 4),
         },
     }
 

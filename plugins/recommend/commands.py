@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 from bot.plugins import Context, PluginRuntime
 from bot.storage import AuditLog
 from plugins.recommend.csv_import import ImportProblem
+from plugins.recommend.model import Snapshot
 from plugins.recommend.service import RecommendService
 
 log = logging.getLogger(__name__)
@@ -101,6 +102,20 @@ class RecCommands:
                   interactions=interactions, users=users, version=snapshot.version,
                   trained=snapshot.trained_at.strftime("%Y-%m-%d %H:%M UTC")
                   if snapshot.trained_at else "—",
-                  algorithm=self.service.config.algorithm),
+                  algorithm=self.service.config.algorithm)
+            + self._blend_line(ctx, snapshot),
             speakable=False,
+        )  # fmt: skip
+
+    def _blend_line(self, ctx: Context, snapshot: Snapshot) -> str:
+        """How the default algorithm's scores are blended, and whether that was measured."""
+        choice = snapshot.choices.get(self.service.config.algorithm)
+        if choice is None:
+            return ""
+        blend = choice.blend
+        key = "stats_blend_tuned" if choice.cases else "stats_blend"
+        return "\n" + ctx.t(
+            key, half_life=f"{blend.half_life:g}", weight=f"{blend.trend_weight:g}",
+            window=f"{blend.trend_window * 100:g}", cases=choice.cases,
+            ndcg=f"{choice.ndcg:.3f}", configured=f"{choice.default_ndcg:.3f}",
         )  # fmt: skip

@@ -26,9 +26,18 @@ class RecommendConfig(BaseModel):
     ials_regularization: float = Field(default=0.05, ge=0)
     ials_alpha: float = Field(default=2.0, gt=0)
     ials_iterations: int = Field(default=15, ge=1, le=200)
-    recency_half_life: float = Field(default=50.0, ge=0)
+    recency_half_life: float = Field(default=20.0, ge=0)
     """A user's interactions count half as much every this many interactions back (0: all
     count the same): the latest ones say most about what they want next."""
+    trend_weight: float = Field(default=0.25, ge=0)
+    """What the item most popular around the user's latest interaction is worth against the
+    model's best pick (0: recent popularity plays no part)."""
+    trend_window: float = Field(default=0.02, gt=0, le=1)
+    """How far back "recent" reaches, as a share of the whole interaction timeline."""
+    tune_blend: bool = True
+    """At each training, choose the three settings above on each user's newest interaction
+    held out (plugins/recommend/tuning.py); the configured values are the fallback when
+    there is too little data to choose, and are kept when nothing measures better."""
     diversity: float = Field(default=0.3, ge=0, le=1)
     """Re-ranking weight of "unlike the items already in the list" against relevance
     (0: pure relevance)."""

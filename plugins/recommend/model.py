@@ -21,10 +21,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from bot.events import utcnow
-from plugins.recommend.algorithms import FittedModel, algorithm_for
+from plugins.recommend.algorithms import algorithm_for
+from plugins.recommend.blend import Blend, BlendedModel, Parts, timed_rows
 from plugins.recommend.config import RecommendConfig
-from plugins.recommend.matrix import History, user_rows
 from plugins.recommend.store import POSITIVE, Interaction
+from plugins.recommend.timeline import TimedHistory
+from plugins.recommend.tuning import Choice, configured_blend, fit_blended
 
 log = logging.getLogger(__name__)
 
@@ -58,33 +60,49 @@ class Snapshot:
     version: int
     trained_at: datetime | None
     item_ids: tuple[int, ...]  # column → item id
-    models: Mapping[str, FittedModel]
+    models: Mapping[str, BlendedModel]
     popularity: NDArray[np.float32]  # users with a positive opinion, per column
     n_users: int = 0
     n_interactions: int = 0
     train_seconds: float = 0.0
     columns: Mapping[int, int] = field(default_factory=dict)  # item id → column
+    choices: Mapping[str, Choice] = field(default_factory=dict)  # each model's blend
 
-    def row(self, history: Sequence[Opinion]) -> History:
-        """A user's positive opinions as (column, weight), oldest first; items the model
-        never saw (added after training) are left out."""
+    def row(self, history: Sequence[Opinion]) -> TimedHistory:
+        """A user's positive opinions as (column, weight, time), oldest first; items the
+        model never saw (added after training) are left out."""
         return [
-            (self.columns[o.item_id], o.weight)
+            (self.columns[o.item_id], o.weight, o.at.timestamp())
             for o in history
             if o.positive and o.item_id in self.columns
         ]
 
-    def scores(self, algorithm: str, history: Sequence[Opinion], half_life: float
-               ) -> NDArray[np.float32] | None:  # fmt: skip
-        """Every column's score for this user (the fold-in happens here), or None when the
-        algorithm was not trained or the user has no usable history."""
+    def parts(self, algorithm: str, history: Sequence[Opinion], now: datetime | None = None
+              ) -> Parts | None:  # fmt: skip
+        """Every column's score for this user in its two parts: the model's, computed from
+        the user's current row (the fold-in happens here), and popularity in the time up to
+        ``now`` (default: the request's time; the latest trained interactions when ``now``
+        is later). None when the algorithm was not trained or the user has no history."""
         model = self.models.get(algorithm)
         row = self.row(history)
         if model is None or not row:
             return None
-        scores: NDArray[np.float32] = model.score(user_rows([row], len(self.item_ids), half_life))[
-            0
-        ]
+        parts = model.parts([row], at=(now or utcnow()).timestamp())
+        return Parts(parts.model[0], parts.trend[0], parts.weight)
+
+    def scores(self, algorithm: str, history: Sequence[Opinion], now: datetime | None = None
+               ) -> NDArray[np.float32] | None:  # fmt: skip
+        parts = self.parts(algorithm, history, now)
+        return None if parts is None else parts.total
+
+    def item_scores(self, algorithm: str, item_id: int) -> NDArray[np.float32] | None:
+        """What the model predicts for someone who met only this item (item-to-item: no
+        recent popularity, no recency), or None without a model or the item in it."""
+        model = self.models.get(algorithm)
+        if model is None or item_id not in self.columns:
+            return None
+        alone = timed_rows([[(self.columns[item_id], 1.0, 0.0)]], len(self.item_ids), 0)
+        scores: NDArray[np.float32] = model.model.score(alone)[0]
         return scores
 
 
@@ -103,20 +121,28 @@ def train(
     started = time.perf_counter()
     columns = {item_id: column for column, item_id in enumerate(item_ids)}
     by_user = opinions(e for e in interactions if e.item_id in columns)
-    histories: list[History] = [
-        [(columns[o.item_id], o.weight) for o in history if o.positive]
+    histories: list[TimedHistory] = [
+        [(columns[o.item_id], o.weight, o.at.timestamp()) for o in history if o.positive]
         for history in by_user.values()
     ]
     histories = [h for h in histories if h]
-    # The model learns from plain histories; recency weighting applies to the row a user is
-    # scored with (measured better: bench/README.md).
-    matrix = user_rows(histories, len(item_ids), half_life=0)
+    # The model learns from plain histories; recency weighting and recent popularity apply
+    # when a user is scored (measured better: bench/README.md).
+    matrix = timed_rows(histories, len(item_ids), half_life=0)
     popularity = np.asarray((matrix > 0).sum(axis=0), dtype=np.float32).ravel()
-    models: dict[str, FittedModel] = {}
+    models: dict[str, BlendedModel] = {}
+    choices: dict[str, Choice] = {}
     if matrix.nnz:
         for name in dict.fromkeys(algorithms):
+            algorithm = algorithm_for(name, config, len(item_ids))
+            # Popularity has nothing to blend: it is the cold-start ranking itself.
+            blended = name != "popularity"
             try:
-                models[name] = algorithm_for(name, config, len(item_ids)).fit(matrix)
+                models[name], choices[name] = fit_blended(
+                    algorithm, histories, len(item_ids),
+                    defaults=configured_blend(config) if blended else Blend(trend_weight=0),
+                    tune=config.tune_blend and blended,
+                )  # fmt: skip
             except Exception:
                 log.exception("recommend: training %s failed; it is left out", name)
     seconds = time.perf_counter() - started
@@ -130,6 +156,7 @@ def train(
         n_interactions=int(matrix.nnz),
         train_seconds=seconds,
         columns=columns,
+        choices=choices,
     )
 
 

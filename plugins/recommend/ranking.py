@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import partial
 
 import numpy as np
@@ -27,7 +26,6 @@ from plugins.recommend.diversity import rerank
 from plugins.recommend.model import Opinion, Snapshot
 from plugins.recommend.store import Item
 
-_ANY_TIME = datetime(2000, 1, 1, tzinfo=UTC)  # an opinion's time plays no part in its score
 WARM_USERS = 5
 """Items with this many users are ranked by the model alone; fewer blend in content."""
 POOL_FACTOR = 4
@@ -74,7 +72,6 @@ def recommend(
     tastes: Sequence[str],
     request: Request,
     algorithm: str,
-    half_life: float,
     diversity: float,
     user_id: int,
 ) -> list[Pick]:
@@ -94,7 +91,7 @@ def recommend(
     if request.like is not None:
         scored = _more_like(request.like, candidates, snapshot, catalog, algorithm)
     elif liked and algorithm != "popularity":
-        scored = _personal(liked, candidates, snapshot, catalog, algorithm, half_life)
+        scored = _personal(liked, candidates, snapshot, catalog, algorithm)
     else:
         scored = _cold(candidates, snapshot, tastes or request.genres, request.genres)
     return _with_newcomer(_top(scored, request.count, diversity, user_id), scored)
@@ -166,11 +163,18 @@ def _personal(
     snapshot: Snapshot,
     catalog: Catalog,
     algorithm: str,
-    half_life: float,
 ) -> list[_Scored]:
     model = snapshot.models.get(algorithm)
+    parts = snapshot.parts(algorithm, liked)
     collab = _normalised(
-        _collaborative(snapshot, candidates, snapshot.scores(algorithm, liked, half_life))
+        _collaborative(snapshot, candidates, None if parts is None else parts.total)
+    )
+    # Where recent popularity, not the user's own history, put an item up: said so.
+    trending = (
+        parts.weight * _collaborative(snapshot, candidates, parts.trend)
+        > _collaborative(snapshot, candidates, parts.model)
+        if parts is not None and parts.weight > 0
+        else np.zeros(len(candidates), dtype=bool)
     )
     content, closest = catalog.content_similarity(
         [o.item_id for o in liked], [c.id for c in candidates]
@@ -189,8 +193,10 @@ def _personal(
             and in_model
             and warmth[i] * collab[i] >= (1 - warmth[i]) * content[i]
         ):
+            if trending[i]:
+                return Pick(item, "reason_trending")
             # The liked item that pushed this one up most, in the model's eyes.
-            similar = model.similar(snapshot.columns[item.id])
+            similar = model.model.similar(snapshot.columns[item.id])
             source = max(
                 in_model, key=lambda o: o.weight * float(similar[snapshot.columns[o.item_id]])
             )
@@ -228,9 +234,8 @@ def _more_like(
     # What the model predicts for someone who liked only X: EASE's row of X, iALS's fold-in.
     collab = np.zeros(len(candidates))
     if algorithm != "popularity":
-        alone = [Opinion(like.id, "like", 1.0, _ANY_TIME)]
         collab = _normalised(
-            _collaborative(snapshot, candidates, snapshot.scores(algorithm, alone, 0.0))
+            _collaborative(snapshot, candidates, snapshot.item_scores(algorithm, like.id))
         )
     warm_like = float(_warmth(snapshot, [like])[0])
     content, _ = catalog.content_similarity([like.id], [c.id for c in candidates])

@@ -119,7 +119,7 @@ class RecommendService:
             lambda: recommend(
                 snapshot=snapshot, catalog=catalog, history=history, tastes=tastes,
                 request=request, algorithm=algorithm,
-                half_life=self.config.recency_half_life, diversity=self.config.diversity,
+                diversity=self.config.diversity,
                 user_id=user_id,
             )
         )  # fmt: skip

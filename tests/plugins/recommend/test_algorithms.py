@@ -13,7 +13,7 @@ from plugins.recommend.algorithms.ials import Ials
 from plugins.recommend.algorithms.popularity import Popularity
 from plugins.recommend.config import RecommendConfig
 from plugins.recommend.diversity import rerank
-from plugins.recommend.matrix import recency, user_rows
+from plugins.recommend.matrix import user_rows
 from plugins.recommend.synthetic import SyntheticOptions, generate
 
 
@@ -83,8 +83,9 @@ def test_large_catalogs_fall_back_to_ials() -> None:
 
 
 def test_recency_halves_every_half_life_and_repeats_keep_the_latest() -> None:
-    assert np.allclose(recency(3, 1.0), [0.25, 0.5, 1.0])
-    assert np.allclose(recency(3, 0), [1.0, 1.0, 1.0])
+    three = [[(0, 1.0), (1, 1.0), (2, 1.0)]]
+    assert np.allclose(user_rows(three, 3, half_life=1.0).toarray(), [[0.25, 0.5, 1.0]])
+    assert np.allclose(user_rows(three, 3, half_life=0).toarray(), [[1.0, 1.0, 1.0]])
     rows = user_rows([[(2, 1.0), (0, 1.0), (2, 1.0)]], 3, half_life=1.0)
     assert np.allclose(rows.toarray(), [[0.5, 0.0, 1.0]])
 

@@ -132,3 +132,21 @@ async def test_the_popularity_algorithm_ignores_history(database: Database) -> N
     picks = await service.picks(NEW_USER, Request(count=4), "popularity")
     assert {p.reason for p in picks} <= {"reason_popular", "reason_popular_genre"}
     assert not {item_id("horror", 0), item_id("horror", 1)} & set(_external(picks))
+
+
+async def test_an_item_everyone_takes_up_lately_comes_first_and_says_so(
+    database: Database,
+) -> None:
+    service = await loaded_service(database, trend_weight=3.0, tune_blend=False)
+    # The least popular horror item suddenly liked by twenty people, after everything else.
+    hype = item_id("horror", 9)
+    lines = ["user,item,rating,timestamp"]
+    lines += [f"hype-{u},{hype},5,{1_700_000_100 + u}" for u in range(20)]
+    await service.import_file(("\n".join(lines) + "\n").encode())
+    snapshot = await service.retrain()
+    assert snapshot.choices["ease"].blend.trend_weight == 3.0
+    liked = next(i for i in service.catalog.items if i.external_id == item_id("sci-fi", 0))
+    await service.press(NEW_USER, liked.id, "like")
+    picks = await service.picks(NEW_USER, Request(count=5), "ease")
+    assert picks[0].item.external_id == hype and picks[0].reason == "reason_trending"
+    assert {p.reason for p in picks[1:]} <= {"reason_liked", "reason_similar"}

@@ -85,7 +85,7 @@ async def test_requests_go_on_during_a_retrain_and_see_one_model(
     assert old.models["ease"] is not new.models["ease"]  # the old snapshot was not touched
     history = opinions(await service.store.user_interactions(USER))[user_key(USER)]
     nine = next(i.id for i in service.catalog.items if i.external_id == item_id("comedy", 9))
-    old_scores, new_scores = (s.scores("ease", history, 50.0) for s in (old, new))
+    old_scores, new_scores = (s.scores("ease", history) for s in (old, new))
     assert old_scores is not None and new_scores is not None
     # Learnt from the new data: comedy-9 goes with comedy-0, which the user liked.
     assert new_scores[new.columns[nine]] > 1.2 * old_scores[old.columns[nine]]
