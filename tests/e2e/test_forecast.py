@@ -15,6 +15,7 @@ from bot.app import Sova
 from bot.channels.emulator import ANNA_USER_ID, BORIS_USER_ID, EmulatorServer
 from bot.launch import telegram_channel
 from tests.e2e.harness import make_settings
+from tests.e2e.people import text_of
 from tests.plugins.forecast.samples import csv_of, seasonal_trend, trend_csv
 
 
@@ -30,10 +31,6 @@ async def forecast_sova(tmp_path: Path, nlu_cache: Path) -> AsyncIterator[Emulat
         channel = telegram_channel(settings, token=emulator.token, api_url=emulator.url)
         async with Sova(settings, [channel]):
             yield emulator
-
-
-def _text(message: dict[str, Any]) -> str:
-    return str(message.get("text") or message.get("caption") or "")
 
 
 def _file(emulator: EmulatorServer, file_id: str) -> bytes:
@@ -56,12 +53,12 @@ async def test_csv_with_a_caption_gets_chart_summary_and_csv(
             BORIS_USER_ID, trend_csv(2.0), "sales.csv", caption="forecast the next 12 months"
         )
         photo = await _next(emulator, BORIS_USER_ID, 0, "photo")
-        assert _text(photo) == "Forecast: sales"
+        assert text_of(photo) == "Forecast: sales"
         png = _file(emulator, photo["photo"][-1]["file_id"])
         assert png.startswith(b"\x89PNG")
 
         summary = await _next(emulator, BORIS_USER_ID, photo["message_id"], "text")
-        text = _text(summary)
+        text = text_of(summary)
         assert "forecast for 12 months ahead (Jan 2024 – Dec 2024)" in text
         assert "Trend: rising" in text and "Seasonality: strong" in text
         # A clean season on a trend: the backtest shows ETS exact and uses it alone.
@@ -83,13 +80,13 @@ async def test_file_first_then_the_request_and_a_bad_cell(tmp_path: Path, nlu_ca
         # A file without a caption, then the request in Russian: the recent file is used.
         emulator.user_sends_document(ANNA_USER_ID, trend_csv(1.0), "продажи.csv")
         hint = await emulator.wait_for_bot_message(ANNA_USER_ID, timeout=15)
-        assert "спрогнозируй на 6 месяцев" in _text(hint)
+        assert "спрогнозируй на 6 месяцев" in text_of(hint)
         last = hint["message_id"]
         emulator.user_sends_text(ANNA_USER_ID, "спрогнозируй на полгода")
         summary = await emulator.wait_for_bot_message(
-            ANNA_USER_ID, lambda m: "📈" in _text(m), timeout=30, after_message_id=last
+            ANNA_USER_ID, lambda m: "📈" in text_of(m), timeout=30, after_message_id=last
         )
-        assert "прогноз на 6 месяцев вперёд (январь 2024 – июнь 2024)" in _text(summary)
+        assert "прогноз на 6 месяцев вперёд (январь 2024 – июнь 2024)" in text_of(summary)
         document = await _next(emulator, ANNA_USER_ID, summary["message_id"], "document")
         assert document["document"]["file_name"] == "forecast_продажи.csv"
 
@@ -104,4 +101,4 @@ async def test_file_first_then_the_request_and_a_bad_cell(tmp_path: Path, nlu_ca
         reply = await emulator.wait_for_bot_message(
             ANNA_USER_ID, timeout=30, after_message_id=last
         )
-        assert "Строка 4, столбец «sales»: «три» — не число" in _text(reply)
+        assert "Строка 4, столбец «sales»: «три» — не число" in text_of(reply)

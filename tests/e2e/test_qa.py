@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import func, select
 
@@ -18,6 +17,7 @@ from bot.storage import FeedbackRow, MessageRow, ReplyRow
 from plugins.qa import QuestionAnswering
 from plugins.qa.tables import QaDocumentRow
 from tests.e2e.harness import make_settings
+from tests.e2e.people import Person, buttons_of, text_of
 
 LIGHTHOUSE = (Path(__file__).parent / "fixtures" / "lighthouse.md").read_bytes()
 TITLE = "Lighthouse keeping"
@@ -49,52 +49,6 @@ async def qa_sova(
             yield app, emulator
 
 
-def _text(message: dict[str, Any]) -> str:
-    return str(message.get("text") or message.get("caption") or "")
-
-
-def _buttons(message: dict[str, Any]) -> list[dict[str, str]]:
-    rows = message.get("reply_markup", {}).get("inline_keyboard", [])
-    return [button for row in rows for button in row]
-
-
-class Person:
-    """One simulated user; each step waits for the bot's next matching message."""
-
-    def __init__(self, emulator: EmulatorServer, user_id: int) -> None:
-        self.emulator = emulator
-        self.user_id = user_id
-
-    def _last(self) -> int:
-        messages = self.emulator.bot_messages(self.user_id)
-        return messages[-1]["message_id"] if messages else 0
-
-    async def expect(self, needle: str, after: int) -> dict[str, Any]:
-        return await self.emulator.wait_for_bot_message(
-            self.user_id, lambda m: needle in _text(m), timeout=20, after_message_id=after
-        )
-
-    async def says(self, text: str, needle: str) -> dict[str, Any]:
-        after = self._last()
-        self.emulator.user_sends_text(self.user_id, text)
-        return await self.expect(needle, after)
-
-    async def sends_file(
-        self, data: bytes, name: str, *needles: str, caption: str = ""
-    ) -> list[dict[str, Any]]:
-        after = self._last()
-        self.emulator.user_sends_document(self.user_id, data, name, caption=caption)
-        return [await self.expect(needle, after) for needle in needles]
-
-    async def presses(self, message: dict[str, Any], label: str, needle: str) -> dict[str, Any]:
-        [button] = [b for b in _buttons(message) if b["text"] == label]
-        after = self._last()
-        self.emulator.user_presses_button(
-            self.user_id, message["message_id"], button["callback_data"]
-        )
-        return await self.expect(needle, after)
-
-
 async def _documents(app: Sova) -> int:
     async with app.db.session() as session:
         return int(await session.scalar(select(func.count()).select_from(QaDocumentRow)) or 0)
@@ -108,20 +62,20 @@ async def test_documents_questions_and_feedback(tmp_path: Path, nlu_cache: Path)
         boris = Person(emulator, BORIS_USER_ID)
 
         # An administrator's document is indexed, with a progress message first.
-        progress, added = await admin.sends_file(
-            LIGHTHOUSE, "lighthouse.md", "Indexing lighthouse.md", "Added #"
-        )
+        before = admin.last()
+        added = await admin.sends_file(LIGHTHOUSE, "lighthouse.md", "Added #")
+        progress = await admin.expect("Indexing lighthouse.md", before)
         assert progress["message_id"] < added["message_id"]
-        assert f"«{TITLE}»: 3 passages" in _text(added)
+        assert f"«{TITLE}»: 3 passages" in text_of(added)
 
         # An English question: the sentence with the answer, its source, and buttons.
         answer = await anna.says("Who built the Old Harbour lighthouse?", "Thomas Reid")
-        assert f"📄 {TITLE} · confidence" in _text(answer)
-        assert [b["text"] for b in _buttons(answer)] == ["👍", "👎", "More ▸"]
+        assert f"📄 {TITLE} · confidence" in text_of(answer)
+        assert list(buttons_of(answer)) == ["👍", "👎", "More ▸"]
 
         # A Russian question over the English passage: the English sentence, Russian frame.
         russian = await anna.says("На каком расстоянии виден свет маяка?", "22 nautical miles")
-        assert "уверенность" in _text(russian)
+        assert "уверенность" in text_of(russian)
 
         # No answer in the documents: said so, nothing invented.
         await anna.says("What is the capital of France?", "I don't know")
@@ -144,7 +98,7 @@ async def test_documents_questions_and_feedback(tmp_path: Path, nlu_cache: Path)
 
         # "More" shows the other passages.
         more = await anna.presses(answer, "More ▸", "More from the knowledge base")
-        assert _text(more).count(f"📄 {TITLE}") == 2
+        assert text_of(more).count(f"📄 {TITLE}") == 2
 
         # A binary file named .txt is refused and nothing is stored; so is a repeat.
         await admin.sends_file(
@@ -153,7 +107,7 @@ async def test_documents_questions_and_feedback(tmp_path: Path, nlu_cache: Path)
         await admin.sends_file(LIGHTHOUSE, "lighthouse.md", "already in the knowledge base")
         assert await _documents(app) == 1
         listing = await admin.says("/kb list", "Documents in the knowledge base (1)")
-        assert f"#1 {TITLE} — 3 passages" in _text(listing)
+        assert f"#1 {TITLE} — 3 passages" in text_of(listing)
 
         # Only administrators add documents; /kb is theirs too.
         await boris.sends_file(LIGHTHOUSE, "mine.md", "Only administrators can add documents")
@@ -174,13 +128,13 @@ async def test_sovas_own_docs_answer_out_of_the_box(tmp_path: Path, nlu_cache: P
         await plugin.synced()
         anna = Person(emulator, ANNA_USER_ID)
         answer = await anna.says("how do I set a reminder?", "💡")
-        assert "remind me" in _text(answer)
+        assert "remind me" in text_of(answer)
         voice = await anna.says("как включить голосовые ответы?", "💡")
-        assert "/voice on" in _text(voice)
+        assert "/voice on" in text_of(voice)
         await anna.says("/ask how do I change my time zone?", "/timezone Europe/Berlin")
 
         # Re-indexing finds nothing changed; /kb add alone says what to send.
         admin = Person(emulator, ADMIN_USER_ID)
         await admin.says("/kb add", "Send me the document as a file")
         done = await admin.says("/kb reindex", "Re-indexed:")
-        assert "0 added, 0 updated" in _text(done) and "0 removed" in _text(done)
+        assert "0 added, 0 updated" in text_of(done) and "0 removed" in text_of(done)

@@ -13,6 +13,7 @@ from bot.channels.emulator import ADMIN_USER_ID, ANNA_USER_ID, BORIS_USER_ID, Em
 from bot.config import Settings
 from bot.launch import telegram_channel
 from tests.e2e.harness import make_settings
+from tests.e2e.people import text_of
 
 
 @asynccontextmanager
@@ -23,12 +24,8 @@ async def telegram_sova(settings: Settings, tmp_path: Path) -> AsyncIterator[Emu
             yield emulator
 
 
-def _text(message: dict[str, Any]) -> str:
-    return str(message.get("text") or message.get("caption") or "")
-
-
 async def _reply(emulator: EmulatorServer, chat_id: int, needle: str) -> dict[str, Any]:
-    return await emulator.wait_for_bot_message(chat_id, lambda m: needle in _text(m), timeout=15)
+    return await emulator.wait_for_bot_message(chat_id, lambda m: needle in text_of(m), timeout=15)
 
 
 async def test_reminder_through_telegram(tmp_path: Path, nlu_cache: Path) -> None:
@@ -92,7 +89,7 @@ async def test_reply_cut_off_by_a_restart_is_sent_once_after_it(
         async with Sova(settings, [channel]) as app:
             await _reply(emulator, ANNA_USER_ID, "Here is what I can do")
             assert await app.replies.undelivered() == []
-        sent = [m for m in emulator.bot_messages(ANNA_USER_ID) if "what I can do" in _text(m)]
+        sent = [m for m in emulator.bot_messages(ANNA_USER_ID) if "what I can do" in text_of(m)]
         assert len(sent) == 1
 
 
@@ -128,7 +125,7 @@ async def test_photo_voice_and_document_are_answered(tmp_path: Path, nlu_cache: 
         second = await emulator.wait_for_bot_message(
             BORIS_USER_ID, timeout=15, after_message_id=first["message_id"]
         )
-        assert "can't handle" in _text(second)
+        assert "can't handle" in text_of(second)
         # A document with a caption: the caption is read as text.
         emulator.user_sends_document(BORIS_USER_ID, b"a,b\n1,2\n", "data.csv", caption="hello")
         await _reply(emulator, BORIS_USER_ID, "Hi")

@@ -14,7 +14,8 @@ import pytest
 from bot.channels.emulator import ADMIN_USER_ID, ANNA_USER_ID, BORIS_USER_ID, EmulatorServer
 from models.audio import decode_audio, encode_ogg_opus
 from tests.e2e.harness import make_settings
-from tests.e2e.test_telegram_path import _text, telegram_sova
+from tests.e2e.people import text_of
+from tests.e2e.test_telegram_path import telegram_sova
 
 # A reply may wait for a model's first load (Whisper, the Piper worker, festival's voice), which
 # takes seconds on a quiet machine and several times that on a loaded CI machine; the tests check
@@ -32,7 +33,7 @@ def _voice_bytes(emulator: EmulatorServer, message: dict[str, Any]) -> bytes:
 
 async def _reply(emulator: EmulatorServer, chat_id: int, needle: str) -> dict[str, Any]:
     return await emulator.wait_for_bot_message(
-        chat_id, lambda m: needle in _text(m), timeout=_MODEL_WAIT_S
+        chat_id, lambda m: needle in text_of(m), timeout=_MODEL_WAIT_S
     )
 
 
