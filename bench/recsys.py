@@ -54,9 +54,10 @@ from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 from bench.output import write_json
 from plugins.recommend.algorithms import algorithm_for
-from plugins.recommend.blend import BlendedModel, timed_rows
+from plugins.recommend.blend import BlendedModel
 from plugins.recommend.config import RecommendConfig
 from plugins.recommend.diversity import rerank
+from plugins.recommend.matrix import user_rows
 from plugins.recommend.ranking import POOL_FACTOR
 from plugins.recommend.synthetic import SyntheticOptions, generate
 from plugins.recommend.timeline import TimedHistory
@@ -81,7 +82,7 @@ class Split:
 
     def train_matrix(self) -> sp.csr_matrix:
         """Binary users × items matrix of the training interactions (for the baselines)."""
-        return timed_rows(self.histories, self.n_items, half_life=0)
+        return user_rows(self.histories, self.n_items, half_life=0)
 
 
 @dataclass(frozen=True, slots=True)

@@ -64,7 +64,7 @@ class BlendedModel:
         kept within the training timeline; without it, up to each user's newest interaction
         (what the benchmark and the tuning can know about "now" for a held-out interaction).
         """
-        rows = timed_rows(histories, self.n_items, self.blend.half_life)
+        rows = user_rows(histories, self.n_items, self.blend.half_life)
         model = scaled(self.model.score(rows), rows)
         if self.blend.trend_weight == 0:
             return Parts(model, np.zeros_like(model), 0.0)
@@ -80,11 +80,6 @@ class BlendedModel:
         counts = self.timeline.recent_counts(anchors, window * self.timeline.span)
         logged: Scores = np.log1p(counts)
         return logged
-
-
-def timed_rows(histories: Sequence[TimedHistory], n_items: int, half_life: float) -> sp.csr_matrix:
-    """The users × items matrix of these histories (their times play no part in it)."""
-    return user_rows(histories, n_items, half_life)
 
 
 def scaled(scores: Scores, rows: sp.csr_matrix) -> Scores:

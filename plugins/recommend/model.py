@@ -22,8 +22,9 @@ from numpy.typing import NDArray
 
 from bot.events import utcnow
 from plugins.recommend.algorithms import algorithm_for
-from plugins.recommend.blend import Blend, BlendedModel, Parts, timed_rows
+from plugins.recommend.blend import Blend, BlendedModel, Parts
 from plugins.recommend.config import RecommendConfig
+from plugins.recommend.matrix import user_rows
 from plugins.recommend.store import POSITIVE, Interaction
 from plugins.recommend.timeline import TimedHistory
 from plugins.recommend.tuning import Choice, configured_blend, fit_blended
@@ -101,7 +102,7 @@ class Snapshot:
         model = self.models.get(algorithm)
         if model is None or item_id not in self.columns:
             return None
-        alone = timed_rows([[(self.columns[item_id], 1.0, 0.0)]], len(self.item_ids), 0)
+        alone = user_rows([[(self.columns[item_id], 1.0, 0.0)]], len(self.item_ids), 0)
         scores: NDArray[np.float32] = model.model.score(alone)[0]
         return scores
 
@@ -128,7 +129,7 @@ def train(
     histories = [h for h in histories if h]
     # The model learns from plain histories; recency weighting and recent popularity apply
     # when a user is scored (measured better: bench/README.md).
-    matrix = timed_rows(histories, len(item_ids), half_life=0)
+    matrix = user_rows(histories, len(item_ids), half_life=0)
     popularity = np.asarray((matrix > 0).sum(axis=0), dtype=np.float32).ravel()
     models: dict[str, BlendedModel] = {}
     choices: dict[str, Choice] = {}

@@ -8,7 +8,7 @@ import pytest
 import scipy.sparse as sp
 
 from plugins.recommend.algorithms.ease import Ease, FittedEase, gram_of, symmetric_inverse
-from plugins.recommend.blend import Blend, BlendedModel, scaled, timed_rows
+from plugins.recommend.blend import Blend, BlendedModel, scaled
 from plugins.recommend.matrix import Flat, user_rows
 from plugins.recommend.synthetic import SyntheticOptions, generate
 from plugins.recommend.timeline import TimedHistory, Timeline
@@ -133,14 +133,14 @@ def test_fit_blended_models_every_history(tune: bool) -> None:
     model, choice = fit_blended(Ease(), histories, 40, defaults=Blend(), tune=tune)
     assert model.n_items == 40 and model.timeline.times.size == sum(map(len, histories))
     assert (choice.cases > 0) is tune
-    rows = timed_rows(histories, 40, 0)
+    rows = user_rows(histories, 40, 0)
     assert model.parts(histories).total.shape == rows.shape
 
 
 def test_the_held_out_fit_from_the_updated_gram_matrix_is_the_direct_fit() -> None:
     histories = _popular_in_turn(users=80)
-    rows = timed_rows(histories, 40, 0)
-    fewer = timed_rows([h[:-2] if u % 3 == 0 else h for u, h in enumerate(histories)], 40, 0)
+    rows = user_rows(histories, 40, 0)
+    fewer = user_rows([h[:-2] if u % 3 == 0 else h for u, h in enumerate(histories)], 40, 0)
     fitter = _Fitter(Ease(), rows)
     held_out = fitter.without(fewer)
     assert isinstance(held_out, FittedEase)
