@@ -130,31 +130,34 @@ def _with_newcomer(picks: list[Pick], scored: Sequence[_Scored]) -> list[Pick]:
     return [*picks[:-1], best.explain()]
 
 
-def _warmth(snapshot: Snapshot, items: Sequence[Item]) -> NDArray[np.float64]:
-    """0 for an item the model has no history of, 1 from ``WARM_USERS`` users on."""
-    users = np.array(
-        [snapshot.popularity[snapshot.columns[i.id]] if i.id in snapshot.columns else 0.0
-         for i in items],
-        dtype=np.float64,
-    )  # fmt: skip
-    warmth: NDArray[np.float64] = np.minimum(users / WARM_USERS, 1.0)
-    return warmth
+@dataclass(frozen=True, slots=True)
+class _Columns:
+    """Where each of some items sits among the model's columns (−1: added since training),
+    looked up once per list and then used for every per-column array."""
+
+    index: NDArray[np.int64]
+
+    @classmethod
+    def of(cls, snapshot: Snapshot, items: Sequence[Item]) -> _Columns:
+        return cls(np.array([snapshot.columns.get(i.id, -1) for i in items], dtype=np.int64))
+
+    def values(self, per_column: NDArray[np.float32] | None) -> NDArray[np.float64]:
+        """Each item's value in ``per_column``; 0 for an item without a column (or array)."""
+        out = np.zeros(len(self.index))
+        known = self.index >= 0
+        if per_column is not None:
+            out[known] = per_column[self.index[known]]
+        return out
+
+    def warmth(self, snapshot: Snapshot) -> NDArray[np.float64]:
+        """0 for an item the model has no history of, 1 from ``WARM_USERS`` users on."""
+        warmth: NDArray[np.float64] = np.minimum(self.values(snapshot.popularity) / WARM_USERS, 1)
+        return warmth
 
 
 def _normalised(values: NDArray[np.float64]) -> NDArray[np.float64]:
     top = float(values.max()) if values.size else 0.0
     return np.clip(values / top, 0.0, 1.0) if top > 0 else np.zeros_like(values)
-
-
-def _collaborative(
-    snapshot: Snapshot, items: Sequence[Item], scores: NDArray[np.float32] | None
-) -> NDArray[np.float64]:
-    if scores is None:
-        return np.zeros(len(items))
-    return np.array(
-        [float(scores[snapshot.columns[i.id]]) if i.id in snapshot.columns else 0.0
-         for i in items],
-    )  # fmt: skip
 
 
 def _personal(
@@ -166,20 +169,18 @@ def _personal(
 ) -> list[_Scored]:
     model = snapshot.models.get(algorithm)
     parts = snapshot.parts(algorithm, liked)
-    collab = _normalised(
-        _collaborative(snapshot, candidates, None if parts is None else parts.total)
-    )
+    columns = _Columns.of(snapshot, candidates)
+    collab = _normalised(columns.values(None if parts is None else parts.total))
     # Where recent popularity, not the user's own history, put an item up: said so.
     trending = (
-        parts.weight * _collaborative(snapshot, candidates, parts.trend)
-        > _collaborative(snapshot, candidates, parts.model)
+        parts.weight * columns.values(parts.trend) > columns.values(parts.model)
         if parts is not None and parts.weight > 0
         else np.zeros(len(candidates), dtype=bool)
     )
     content, closest = catalog.content_similarity(
         [o.item_id for o in liked], [c.id for c in candidates]
     )
-    warmth = _warmth(snapshot, candidates)
+    warmth = columns.warmth(snapshot)
     content = CONTENT_WEIGHT * content
     relevance = warmth * collab + (1 - warmth) * content
     kinds = {o.item_id: o.kind for o in liked}
@@ -232,17 +233,16 @@ def _more_like(
     algorithm: str,
 ) -> list[_Scored]:
     # What the model predicts for someone who liked only X: EASE's row of X, iALS's fold-in.
+    columns = _Columns.of(snapshot, candidates)
     collab = np.zeros(len(candidates))
     if algorithm != "popularity":
-        collab = _normalised(
-            _collaborative(snapshot, candidates, snapshot.item_scores(algorithm, like.id))
-        )
-    warm_like = float(_warmth(snapshot, [like])[0])
+        collab = _normalised(columns.values(snapshot.item_scores(algorithm, like.id)))
+    warm_like = float(_Columns.of(snapshot, [like]).warmth(snapshot)[0])
     content, _ = catalog.content_similarity([like.id], [c.id for c in candidates])
     genres = np.array([genre_similarity(like, c) for c in candidates])
     # Both ends need history for the model's word to count; genres keep content honest
     # when titles alone embed close ("Dune" the book and "Dune" the film are not the point).
-    warmth = _warmth(snapshot, candidates) * warm_like
+    warmth = columns.warmth(snapshot) * warm_like
     relevance = warmth * collab + (1 - warmth) * (0.6 * content + 0.4 * genres)
     pick = partial(Pick, reason="reason_similar", because=like)
     return [
@@ -260,10 +260,7 @@ def _cold(
     taste = set(tastes)
     matching = [c for c in candidates if taste & set(c.genres)] if taste else []
     pool = matching or list(candidates)
-    users = np.array(
-        [snapshot.popularity[snapshot.columns[i.id]] if i.id in snapshot.columns else 0.0
-         for i in pool],
-    )  # fmt: skip
+    users = _Columns.of(snapshot, pool).values(snapshot.popularity)
     out: list[_Scored] = []
     for item, count in zip(pool, users, strict=True):
         genre = next((g for g in item.genres if g in taste), None) if matching else None
